@@ -1,0 +1,71 @@
+"""What a guest-list file turns into: plain rows and row-numbered problems.
+
+The reader (``reading.py``) produces these; the importer (``checkin.importer``) applies them
+to the database in one transaction. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    """One guest as read from a list, already cleaned (stripped, emails lower-cased)."""
+
+    row: int  # 1-based line number of the record in the file, header = row 1
+    first_name: str
+    last_name: str
+    email: str | None = None  # normalised: stripped + lower-cased
+    company: str | None = None
+    job_title: str | None = None
+    ticket_code: str | None = None  # as the ticketing tool made it; None -> the app issues one
+    ticket_type: str | None = None
+    external_id: str | None = None  # e.g. Meetup member id, Eventbrite attendee id
+    cancelled: bool = False  # cancelled / refunded / not attending: kept, never admitted
+    first_time: bool | None = None  # the list says so (True/False); None = decide from history
+    is_host: bool = False
+    host_capacity: int | None = None
+    interests: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    profession: str | None = None
+    phone: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Something wrong with the file: where (row, column) and what."""
+
+    row: int | None  # None for file-level problems (encoding, no header ...)
+    column: str | None  # the header name as written in the file
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class GuestList:
+    """The result of reading a file: rows when clean, problems otherwise (never both used)."""
+
+    path: str
+    format: str  # detected or chosen preset: eventbrite, meetup, pretix, generic
+    encoding: str
+    delimiter: str
+    mapping: dict[str, str]  # our field name -> the file's header
+    rows: list[GuestRow] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
