@@ -1,0 +1,49 @@
+# Welcome Desk. `make run` and `make test` each set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_EVENT := Riverside Business Breakfast
+
+.PHONY: run test lint format bench package clean screenshots deps-run deps-test
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Welcome Desk needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+deps-run:
+	@sh packaging/system-deps.sh run
+
+deps-test:
+	@sh packaging/system-deps.sh test
+
+run: deps-run $(STAMP)
+	$(BIN)/checkin demo
+	$(BIN)/checkin gui --event "$(DEMO_EVENT)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: deps-test $(STAMP) lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: deps-test $(STAMP)
+	$(BIN)/python -m bench
+
+screenshots: deps-test $(STAMP)
+	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m ui.screenshots docs/screenshots
+
+package: deps-run $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[package]"
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/welcome-desk.spec
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache

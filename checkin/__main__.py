@@ -1,0 +1,5 @@
+import sys
+
+from checkin.cli.main import main
+
+sys.exit(main())

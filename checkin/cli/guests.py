@@ -1,0 +1,263 @@
+"""Commands for the door: demo, events, import, scan, search, walk-in, undo, export, codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from checkin.cli.output import describe, emit_json
+
+
+def _db(args: argparse.Namespace):
+    from checkin.db import open_database
+
+    return open_database(args.database)
+
+
+def register(sub, parents) -> None:
+    j, e = parents["json"], parents["event"]
+
+    p = sub.add_parser("gui", help="open the desktop app", parents=[parents["event?"]])
+    p.set_defaults(handler=run_gui)
+
+    p = sub.add_parser("demo", help="create the demo event (idempotent)", parents=[j])
+    p.set_defaults(handler=run_demo)
+
+    p = sub.add_parser("event", help="create or list events")
+    esub = p.add_subparsers(dest="event_command", metavar="ACTION", required=True)
+    c = esub.add_parser("create", help="create an event", parents=[j])
+    c.add_argument("name")
+    c.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    c.add_argument("--one-per-profession", action="store_true", help="warn on profession clash")
+    c.set_defaults(handler=run_event_create)
+    c = esub.add_parser("list", help="list events", parents=[j])
+    c.set_defaults(handler=run_event_list)
+
+    p = sub.add_parser("import", help="import a guest list (all or nothing)", parents=[j, e])
+    p.add_argument("file")
+    p.add_argument(
+        "--format", default="auto", choices=["auto", "generic", "eventbrite", "meetup", "pretix"]
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="map a column by hand, e.g. --map first_name=Vorname (repeatable)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.set_defaults(handler=run_import)
+
+    p = sub.add_parser("scan", help="check in one code", parents=[j, e])
+    p.add_argument("code")
+    p.add_argument("--device", default="command line", help="door name shown to other doors")
+    p.add_argument("--nonce", help="repeat-safe id of this scan (default: a new one)")
+    p.set_defaults(handler=run_scan)
+
+    p = sub.add_parser("search", help="find guests by name, email or company", parents=[j, e])
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(handler=run_search)
+
+    p = sub.add_parser("walkin", help="register a walk-in and check them in", parents=[j, e])
+    p.add_argument("--name", required=True)
+    p.add_argument("--email")
+    p.add_argument("--company")
+    p.add_argument("--job-title")
+    p.add_argument("--interests", help="comma-separated")
+    first = p.add_mutually_exclusive_group()
+    first.add_argument("--first-time", dest="first_time", action="store_true", default=None)
+    first.add_argument("--returning", dest="first_time", action="store_false")
+    p.add_argument("--device", default="command line")
+    p.set_defaults(handler=run_walkin)
+
+    p = sub.add_parser("undo", help="undo a guest's check-in", parents=[j, e])
+    p.add_argument("code")
+    p.add_argument("--device", default="command line")
+    p.set_defaults(handler=run_undo)
+
+    p = sub.add_parser("export", help="write the attendance file", parents=[j, e])
+    p.add_argument("--out", required=True)
+    p.add_argument("--format", choices=["csv", "json", "xlsx"])
+    p.set_defaults(handler=run_export)
+
+    p = sub.add_parser("codes", help="QR codes for guests (PNG folder or .pdf)", parents=[j, e])
+    p.add_argument("--out", required=True, help="a folder for PNGs, or a file ending in .pdf")
+    p.add_argument("--code", action="append", help="only these guests (repeatable)")
+    p.set_defaults(handler=run_codes)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from ui.app import run
+
+    return run(database=args.database, event=getattr(args, "event", None))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from checkin.demo import make_demo
+    from checkin.events import event_info
+
+    db = _db(args)
+    name = make_demo(db)
+    if args.json:
+        emit_json(event_info(db, name).as_json())
+    else:
+        print(name)
+    return 0
+
+
+def run_event_create(args: argparse.Namespace) -> int:
+    from checkin.events import create_event, set_event_options
+
+    db = _db(args)
+    info = create_event(db, args.name, args.date)
+    if args.one_per_profession:
+        info = set_event_options(db, info.id, one_per_profession=True)
+    if args.json:
+        emit_json(info.as_json())
+    else:
+        print(f"Created event {info.name!r} (id {info.id})")
+    return 0
+
+
+def run_event_list(args: argparse.Namespace) -> int:
+    from checkin.events import list_events
+
+    events = list_events(_db(args))
+    if args.json:
+        emit_json({"events": [e.as_json() for e in events]})
+        return 0
+    for ev in events:
+        day = ev.day.isoformat() if ev.day else "          "
+        print(f"{ev.id:>4}  {day}  {ev.name}  ({ev.checked_in}/{ev.registrations} checked in)")
+    return 0
+
+
+def _mapping(pairs: list[str]) -> dict[str, str] | None:
+    from checkin.errors import InvalidInput
+
+    mapping = {}
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        if not sep or not field.strip():
+            raise InvalidInput(f"--map {pair!r}: write it as FIELD=HEADER")
+        mapping[field.strip()] = header.strip()
+    return mapping or None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from checkin.importer import import_guest_list
+
+    db = _db(args)
+    summary = import_guest_list(
+        db,
+        args.event,
+        args.file,
+        format=args.format,
+        mapping=_mapping(args.map),
+        dry_run=args.dry_run,
+    )
+    if args.json:
+        emit_json(summary.as_json())
+        return 0
+    verb = "Would import" if args.dry_run else "Imported"
+    print(
+        f"{verb} {summary.rows} rows ({summary.format}, {summary.encoding}): "
+        f"{summary.added} new, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.cancelled} cancelled, {summary.hosts} hosts, "
+        f"{summary.codes_issued} codes issued"
+    )
+    if args.dry_run:
+        for line in summary.changes:
+            print(f"  {line}")
+    return 0
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from checkin.door import check_in
+
+    outcome = check_in(_db(args), args.event, args.code, device=args.device, nonce=args.nonce)
+    if args.json:
+        emit_json(outcome.as_json())
+    else:
+        print(describe(outcome))
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from checkin.search import search_guests
+
+    hits = search_guests(_db(args), args.event, args.text, args.limit)
+    if args.json:
+        emit_json({"query": args.text, "results": [h.as_json() for h in hits]})
+        return 0
+    if not hits:
+        print("No guest matches.", file=sys.stderr)
+        return 0
+    for h in hits:
+        mark = "✓" if h.checked_in else " "
+        extra = " (cancelled)" if h.status == "cancelled" else ""
+        print(f"{mark} {h.name:<28} {h.company or '':<26} {h.code}{extra}")
+    return 0
+
+
+def run_walkin(args: argparse.Namespace) -> int:
+    from checkin.walkins import walk_in
+
+    outcome = walk_in(
+        _db(args),
+        args.event,
+        name=args.name,
+        email=args.email,
+        company=args.company,
+        job_title=args.job_title,
+        interests=args.interests,
+        first_time=args.first_time,
+        device=args.device,
+    )
+    if args.json:
+        emit_json(outcome.as_json())
+    else:
+        print(describe(outcome))
+        print(f"  code: {outcome.code}")
+    return 0
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    from checkin.door import undo
+
+    result = undo(_db(args), args.event, args.code, device=args.device)
+    if args.json:
+        emit_json(
+            {
+                "undone": result.undone,
+                "guest": result.guest.as_json() if result.guest else None,
+                "message": result.message,
+            }
+        )
+    else:
+        print(result.message)
+    return 0 if result.undone else 1
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from checkin.export import export_attendance
+
+    n = export_attendance(_db(args), args.event, args.out, args.format)
+    if args.json:
+        emit_json({"rows": n, "out": args.out})
+    else:
+        print(f"Wrote {n} guests to {args.out}")
+    return 0
+
+
+def run_codes(args: argparse.Namespace) -> int:
+    from checkin.qrcodes import write_codes
+
+    n = write_codes(_db(args), args.event, args.out, args.code)
+    if args.json:
+        emit_json({"codes": n, "out": args.out})
+    else:
+        print(f"Wrote {n} QR codes to {args.out}")
+    return 0

@@ -1,0 +1,147 @@
+"""Commands for hosting: add hosts, the board, met / release / reassign, checkout, simulate."""
+
+from __future__ import annotations
+
+import argparse
+
+from checkin.cli.guests import _db
+from checkin.cli.output import emit_json
+
+
+def register(sub, parents) -> None:
+    j, e = parents["json"], parents["event"]
+
+    p = sub.add_parser("host", help="manage hosts")
+    hsub = p.add_subparsers(dest="host_command", metavar="ACTION", required=True)
+    a = hsub.add_parser("add", help="make a registered guest a host", parents=[j, e])
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email")
+    who.add_argument("--code")
+    a.add_argument("--capacity", type=int, help="newcomers at once (default: 3)")
+    a.add_argument("--interests", help="comma-separated (default: the guest's own)")
+    a.add_argument("--languages", help="comma-separated")
+    a.set_defaults(handler=run_host_add)
+
+    p = sub.add_parser("hosts", help="who hosts whom, and who waits", parents=[j, e])
+    p.set_defaults(handler=run_hosts)
+
+    for name, helptext in (
+        ("met", "the host has welcomed this newcomer (frees the slot)"),
+        ("release", "the host hands this newcomer back to the queue"),
+    ):
+        p = sub.add_parser(name, help=helptext, parents=[j, e])
+        p.add_argument("code", metavar="NEWCOMER_CODE")
+        p.set_defaults(handler=run_newcomer_action, action=name)
+
+    p = sub.add_parser("reassign", help="give a newcomer to another host", parents=[j, e])
+    p.add_argument("code", metavar="NEWCOMER_CODE")
+    p.add_argument("--host", required=True, metavar="HOST_CODE")
+    p.set_defaults(handler=run_reassign)
+
+    p = sub.add_parser(
+        "checkout", help="a guest leaves (a host's newcomers are re-hosted)", parents=[j, e]
+    )
+    p.add_argument("code")
+    p.add_argument("--device", default="command line")
+    p.set_defaults(handler=run_checkout)
+
+    p = sub.add_parser("simulate", help="play an evening through the real engine", parents=[j])
+    p.add_argument("--guests", type=int, default=300)
+    p.add_argument("--first-time", type=float, default=0.3)
+    p.add_argument("--hosts", type=int, default=12)
+    p.add_argument("--capacity", type=int, default=3)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=run_simulate)
+
+
+def run_host_add(args: argparse.Namespace) -> int:
+    from checkin.host_actions import add_host
+
+    h = add_host(
+        _db(args),
+        args.event,
+        email=args.email,
+        code=args.code,
+        capacity=args.capacity,
+        interests=args.interests,
+        languages=args.languages,
+    )
+    if args.json:
+        emit_json(
+            {
+                "name": h.name,
+                "code": h.code,
+                "capacity": h.capacity,
+                "present": h.present,
+                "interests": list(h.interests),
+            }
+        )
+    else:
+        state = "here" if h.present else "not checked in yet"
+        print(f"{h.name} hosts up to {h.capacity} newcomers ({state}).")
+    return 0
+
+
+def run_hosts(args: argparse.Namespace) -> int:
+    from checkin.host_actions import host_board
+
+    board = host_board(_db(args), args.event)
+    if args.json:
+        emit_json(board.as_json())
+        return 0
+    if board.queue:
+        print(f"WAITING FOR A HOST ({len(board.queue)}):")
+        for n in board.queue:
+            print(f"  {n.name:<28} {n.company or '':<24} {n.minutes_waiting} min  {n.code}")
+    for h in board.hosts:
+        state = "here" if h.present else "not here"
+        print(f"{h.name} ({state}) {len(h.newcomers)}/{h.capacity}  {h.code}")
+        for n in h.newcomers:
+            intro = f"  → {', '.join(n.introductions)}" if n.introductions else ""
+            print(f"    {n.name:<26} {n.company or '':<22} {n.minutes_waiting} min{intro}")
+    return 0
+
+
+def run_newcomer_action(args: argparse.Namespace) -> int:
+    from checkin import host_actions
+
+    action = host_actions.mark_met if args.action == "met" else host_actions.release
+    message = action(_db(args), args.event, args.code)
+    emit_json({"ok": True, "message": message}) if args.json else print(message)
+    return 0
+
+
+def run_reassign(args: argparse.Namespace) -> int:
+    from checkin.host_actions import reassign
+
+    message = reassign(_db(args), args.event, args.code, args.host)
+    emit_json({"ok": True, "message": message}) if args.json else print(message)
+    return 0
+
+
+def run_checkout(args: argparse.Namespace) -> int:
+    from checkin.door import check_out
+
+    r = check_out(_db(args), args.event, args.code, device=args.device)
+    if args.json:
+        emit_json({"ok": r.undone, "message": r.message})
+    else:
+        print(r.message)
+    return 0 if r.undone else 1
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from checkin.simulate import simulate
+
+    result = simulate(
+        guests=args.guests,
+        first_time=args.first_time,
+        hosts=args.hosts,
+        capacity=args.capacity,
+        seed=args.seed,
+    )
+    if args.json:
+        emit_json(result.as_json())
+    else:
+        print(result.describe())
+    return 0

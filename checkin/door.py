@@ -1,0 +1,382 @@
+"""The door: a scanned code becomes a check-in, in one transaction, with its outcome as a value.
+
+``check_in`` resolves the code, decides the outcome, appends to the CheckIn log, decides
+whether this is a first-timer and, if so, gives them a host (or a place in the queue) before
+committing. The commit is durable before the function returns, so whatever the door shows
+has been acknowledged by the disk.
+
+A nonce makes a repeat harmless: the same nonce twice (a retried request, a merged journal)
+returns the first answer and writes nothing. A second scan of the same guest is
+``already_checked_in`` with the first time and door.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from checkin import hosting
+from checkin.codes import is_valid_app_code, normalise_app_code, signing_key
+from checkin.db import Database
+from checkin.errors import InvalidInput, NotFound
+from checkin.events import find_event
+from checkin.models import CheckIn, Event, Host, Person, Registration
+from checkin.outcomes import Guest, Outcome, OutcomeKind, UndoResult
+from checkin.text import fold, split_tags
+from checkin.timeutil import utcnow
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 5
+
+
+def with_retry(db: Database, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a write transaction, again if a concurrent door made it conflict.
+
+    PostgreSQL may abort one of two racing transactions (deadlock, serialisation, a unique
+    nonce inserted by the other); the retry sees the other's result and answers from it.
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with db.write() as session:
+                return work(session)
+        except (IntegrityError, DBAPIError) as exc:
+            retryable = isinstance(exc, IntegrityError) or _is_conflict(exc)
+            if not retryable or attempt == MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _is_conflict(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def guest_of(reg: Registration) -> Guest:
+    p = reg.person
+    return Guest(
+        registration_id=reg.id,
+        code=reg.code,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        email=p.email,
+        company=p.company,
+        job_title=p.job_title,
+        interests=split_tags(p.interests),
+    )
+
+
+def find_registration(session: Session, event: Event, code: str) -> Registration | None:
+    code = code.strip()
+    reg = session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.code == code)
+    )
+    if reg is None and (app := normalise_app_code(code)) and app != code:
+        reg = session.scalar(
+            select(Registration).where(Registration.event_id == event.id, Registration.code == app)
+        )
+    return reg
+
+
+def _unadmitted(session: Session, event: Event, code: str) -> Outcome:
+    """The code is not on this event's list: another event's, forged/mistyped, or unknown."""
+    candidates = [code.strip()]
+    if (app := normalise_app_code(code)) and app not in candidates:
+        candidates.append(app)
+    other = session.execute(
+        select(Event.name, Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.code.in_(candidates), Registration.event_id != event.id)
+        .limit(1)
+    ).first()
+    if other is not None:
+        return Outcome(
+            OutcomeKind.WRONG_EVENT,
+            code,
+            event.name,
+            guest=guest_of(other[1]),
+            other_event=other[0],
+        )
+    if app is not None and not is_valid_app_code(signing_key(session), app):
+        return Outcome(OutcomeKind.INVALID_CODE, code, event.name)
+    return Outcome(OutcomeKind.UNKNOWN_CODE, code, event.name)
+
+
+def is_first_timer(session: Session, reg: Registration, now: dt.datetime) -> bool:
+    """A host never is; the imported list may say; else: no check-in at any earlier event."""
+    if session.scalar(select(Host.id).where(Host.registration_id == reg.id)) is not None:
+        return False
+    if reg.first_time_flag is not None:
+        return reg.first_time_flag
+    earlier = session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.person_id == reg.person_id,
+            Registration.event_id != reg.event_id,
+            Registration.checked_in_at.is_not(None),
+            Registration.checked_in_at < now,
+        )
+        .limit(1)
+    )
+    return earlier is None
+
+
+def _profession_clash(session: Session, event: Event, reg: Registration) -> tuple[str, ...]:
+    """Groups with one member per profession want to know at the door, not afterwards."""
+    profession = reg.person.profession
+    if not event.one_per_profession or not profession:
+        return ()
+    members = session.execute(
+        select(Person.first_name, Person.last_name, Person.profession)
+        .join(Registration, Registration.person_id == Person.id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.id != reg.id,
+            Registration.status != "cancelled",
+            Registration.first_time.is_not(True),
+            Registration.first_time_flag.is_not(True),
+            Person.profession.is_not(None),
+        )
+    ).all()
+    key = fold(profession)
+    names = [f"{f} {last}".strip() for f, last, prof in members if fold(prof or "") == key]
+    if not names:
+        return ()
+    return (f"Profession clash: {profession} — member {', '.join(names[:3])} has it too",)
+
+
+def _replay(session: Session, event: Event, log: CheckIn, code: str) -> Outcome:
+    reg = session.get(Registration, log.registration_id)
+    assert reg is not None
+    kind = OutcomeKind.CHECKED_IN if reg.checkin_id == log.id else OutcomeKind.ALREADY_CHECKED_IN
+    return _admitted(session, event, reg, kind, code, replayed=True)
+
+
+def _admitted(
+    session: Session,
+    event: Event,
+    reg: Registration,
+    kind: OutcomeKind,
+    code: str,
+    *,
+    replayed: bool = False,
+    warnings: tuple[str, ...] = (),
+    fresh_host=None,
+) -> Outcome:
+    first_time = bool(reg.first_time)
+    host = intros = None
+    queued = False
+    if first_time:
+        if fresh_host is not None:
+            host, queued, intros = fresh_host
+        else:
+            host = hosting.active_host(session, reg.id)
+            queued = host is None and hosting.open_queue_entry(session, reg.id) is not None
+            intros = hosting._stored_introductions(session, reg.id)
+    is_host = session.scalar(select(Host.id).where(Host.registration_id == reg.id)) is not None
+    return Outcome(
+        kind,
+        code,
+        event.name,
+        guest=guest_of(reg),
+        first_time=first_time,
+        is_host=is_host,
+        host=host,
+        queued=queued,
+        introductions=tuple(intros or ()),
+        checked_in_at=reg.checked_in_at,
+        device=reg.checked_in_device,
+        checkin_id=reg.checkin_id,
+        replayed=replayed,
+        warnings=warnings,
+    )
+
+
+def check_in_in_session(
+    session: Session,
+    event: Event,
+    code: str,
+    *,
+    device: str,
+    nonce: str,
+    now: dt.datetime,
+    reg: Registration | None = None,
+) -> Outcome:
+    previous = session.scalar(select(CheckIn).where(CheckIn.nonce == nonce))
+    if previous is not None:
+        return _replay(session, event, previous, code)
+    if reg is None:
+        reg = find_registration(session, event, code)
+    if reg is None:
+        return _unadmitted(session, event, code)
+    # Two doors scanning the same guest at once: the row lock makes the second wait and
+    # then see the first one's check-in.
+    session.refresh(reg, with_for_update=True)
+    if reg.status == "cancelled":
+        return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=guest_of(reg))
+    if reg.checked_in_at is not None and reg.checked_out_at is None:
+        return _admitted(session, event, reg, OutcomeKind.ALREADY_CHECKED_IN, code)
+
+    log = CheckIn(
+        id=str(uuid.uuid4()),
+        event_id=event.id,
+        registration_id=reg.id,
+        action="checkin",
+        at=now,
+        device=device,
+        nonce=nonce,
+    )
+    session.add(log)
+    returning = reg.checked_out_at is not None
+    if not returning:
+        reg.checked_in_at = now
+        reg.checked_in_device = device
+        reg.checkin_id = log.id
+        reg.first_time = is_first_timer(session, reg, now)
+    reg.checked_out_at = None
+    session.flush()
+
+    warnings: tuple[str, ...] = ()
+    fresh = None
+    is_host = session.scalar(select(Host.id).where(Host.registration_id == reg.id))
+    if is_host is not None:
+        hosting.host_arrived(session, event.id, now, device)
+    elif reg.first_time:
+        fresh = hosting.newcomer_arrived(session, event.id, reg.id, now, device)
+        warnings = _profession_clash(session, event, reg)
+    if returning:
+        warnings = (*warnings, "Back again: checked out earlier")
+    return _admitted(
+        session, event, reg, OutcomeKind.CHECKED_IN, code, warnings=warnings, fresh_host=fresh
+    )
+
+
+def check_in(
+    db: Database,
+    event: str | int,
+    code: str,
+    *,
+    device: str = "",
+    nonce: str | None = None,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Check in the guest holding ``code`` at ``event``. Never raises for an expected outcome."""
+    if not code or not code.strip():
+        raise InvalidInput("Nothing was scanned: the code is empty.")
+    nonce = nonce or str(uuid.uuid4())
+
+    def work(session: Session) -> Outcome:
+        ev = find_event(session, event)
+        return check_in_in_session(
+            session, ev, code, device=device, nonce=nonce, now=now or utcnow()
+        )
+
+    return with_retry(db, work)
+
+
+def check_in_registration(
+    db: Database,
+    event: str | int,
+    registration_id: int,
+    *,
+    device: str = "",
+    nonce: str | None = None,
+) -> Outcome:
+    """Check in a guest found by search (no code scanned)."""
+    nonce = nonce or str(uuid.uuid4())
+
+    def work(session: Session) -> Outcome:
+        ev = find_event(session, event)
+        reg = session.get(Registration, registration_id)
+        if reg is None or reg.event_id != ev.id:
+            raise NotFound("That guest is not on this event's list.")
+        return check_in_in_session(
+            session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), reg=reg
+        )
+
+    return with_retry(db, work)
+
+
+def _registration_for(session: Session, ev: Event, code: str) -> Registration:
+    reg = find_registration(session, ev, code)
+    if reg is None:
+        raise NotFound(f"No guest with code '{code}' at {ev.name}.")
+    session.refresh(reg, with_for_update=True)
+    return reg
+
+
+def undo(
+    db: Database, event: str | int, code: str, *, device: str = "", nonce: str | None = None
+) -> UndoResult:
+    """Undo a guest's check-in (a mistake at the door). The log keeps both records."""
+    nonce = nonce or str(uuid.uuid4())
+
+    def work(session: Session) -> UndoResult:
+        ev = find_event(session, event)
+        if session.scalar(select(CheckIn.id).where(CheckIn.nonce == nonce)):
+            reg = _registration_for(session, ev, code)
+            return UndoResult(True, guest_of(reg), "Already undone.")
+        reg = _registration_for(session, ev, code)
+        if reg.checked_in_at is None:
+            return UndoResult(False, guest_of(reg), f"{reg.person.full_name} is not checked in.")
+        now = utcnow()
+        session.add(
+            CheckIn(
+                id=str(uuid.uuid4()),
+                event_id=ev.id,
+                registration_id=reg.id,
+                action="undo",
+                at=now,
+                device=device,
+                nonce=nonce,
+                ref_id=reg.checkin_id,
+            )
+        )
+        reg.checked_in_at = None
+        reg.checked_in_device = None
+        reg.checkin_id = None
+        reg.checked_out_at = None
+        reg.first_time = None
+        session.flush()
+        hosting.person_left(session, ev.id, reg.id, now, "undone")
+        return UndoResult(True, guest_of(reg), f"Check-in of {reg.person.full_name} undone.")
+
+    return with_retry(db, work)
+
+
+def check_out(
+    db: Database, event: str | int, code: str, *, device: str = "", nonce: str | None = None
+) -> UndoResult:
+    """A guest (often a host leaving early) leaves; a host's newcomers are re-hosted."""
+    nonce = nonce or str(uuid.uuid4())
+
+    def work(session: Session) -> UndoResult:
+        ev = find_event(session, event)
+        reg = _registration_for(session, ev, code)
+        if session.scalar(select(CheckIn.id).where(CheckIn.nonce == nonce)):
+            return UndoResult(True, guest_of(reg), "Already checked out.")
+        if reg.checked_in_at is None or reg.checked_out_at is not None:
+            return UndoResult(False, guest_of(reg), f"{reg.person.full_name} is not here.")
+        now = utcnow()
+        session.add(
+            CheckIn(
+                id=str(uuid.uuid4()),
+                event_id=ev.id,
+                registration_id=reg.id,
+                action="checkout",
+                at=now,
+                device=device,
+                nonce=nonce,
+            )
+        )
+        reg.checked_out_at = now
+        session.flush()
+        hosting.person_left(session, ev.id, reg.id, now, "left")
+        return UndoResult(True, guest_of(reg), f"{reg.person.full_name} checked out.")
+
+    return with_retry(db, work)

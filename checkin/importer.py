@@ -1,0 +1,392 @@
+"""A read guest list into the database: all or nothing, updating, never duplicating.
+
+Matching an incoming row to an existing registration of the event: by ticket code, then by
+email and name together, then by email alone (for the first row carrying that email; a
+buyer who registered friends under their own email gives later rows no email identity).
+A person is shared across events by their normalised email, else their external id.
+
+Fast on big lists: everything is read in a few queries up front and written with bulk
+statements, in one transaction; a dry run plans the same and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from checkin.codes import issue_code, signing_key
+from checkin.db import Database
+from checkin.errors import ImportRefused
+from checkin.events import find_event
+from checkin.guestlist.rows import GuestList, GuestRow, ImportProblem
+from checkin.models import Event, Host, Person, PersonTag, Registration
+from checkin.tags import tag_rows
+from checkin.text import fold, join_tags
+from checkin.timeutil import utcnow
+
+CHUNK = 500  # stays under SQLite's bound-parameter limit in IN (...) lists
+
+
+@dataclass
+class ImportSummary:
+    path: str
+    format: str
+    encoding: str
+    delimiter: str
+    rows: int
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+    hosts: int = 0
+    codes_issued: int = 0
+    dry_run: bool = False
+    changes: list[str] = field(default_factory=list)  # "row 12: new" ... (first 50)
+
+    def as_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def _person_fields(row: GuestRow) -> dict:
+    return {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "company": row.company,
+        "job_title": row.job_title,
+        "profession": row.profession,
+        "phone": row.phone,
+        "interests": join_tags(row.interests),
+        "languages": join_tags(row.languages),
+    }
+
+
+def _reg_fields(row: GuestRow) -> dict:
+    return {
+        "status": "cancelled" if row.cancelled else "registered",
+        "first_time_flag": False if row.is_host else row.first_time,
+        "ticket_type": row.ticket_type,
+    }
+
+
+def _chunks(items: list, n: int = CHUNK):
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+@dataclass
+class _Existing:
+    reg_id: int
+    person_id: int
+    code: str
+    person: dict
+    reg: dict
+
+
+def _load_existing(session: Session, event_id: int) -> list[_Existing]:
+    rows = session.execute(
+        select(
+            Registration.id,
+            Registration.person_id,
+            Registration.code,
+            Registration.status,
+            Registration.first_time_flag,
+            Registration.ticket_type,
+            Person.first_name,
+            Person.last_name,
+            Person.email,
+            Person.company,
+            Person.job_title,
+            Person.profession,
+            Person.phone,
+            Person.interests,
+            Person.languages,
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.event_id == event_id)
+    ).all()
+    out = []
+    for r in rows:
+        person = dict(
+            zip(
+                (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "job_title",
+                    "profession",
+                    "phone",
+                    "interests",
+                    "languages",
+                ),
+                r[6:],
+                strict=True,
+            )
+        )
+        reg = {"status": r[3], "first_time_flag": r[4], "ticket_type": r[5]}
+        out.append(_Existing(r[0], r[1], r[2], person, reg))
+    return out
+
+
+@dataclass
+class _Plan:
+    new: list[GuestRow] = field(default_factory=list)
+    updates: list[tuple[GuestRow, _Existing]] = field(default_factory=list)
+    unchanged: list[tuple[GuestRow, _Existing]] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def _plan(session: Session, event: Event, guests: GuestList) -> _Plan:
+    existing = _load_existing(session, event.id)
+    by_code = {e.code: e for e in existing}
+    by_email_name: dict[tuple[str, str], _Existing] = {}
+    by_email: dict[str, _Existing] = {}
+    for e in existing:
+        if e.person["email"]:
+            name = fold(f"{e.person['first_name']} {e.person['last_name']}")
+            by_email_name[(e.person["email"], name)] = e
+            by_email.setdefault(e.person["email"], e)
+    plan = _Plan()
+    claimed: dict[int, int] = {}  # registration id -> file row that matched it
+    file_codes = {r.ticket_code for r in guests.rows if r.ticket_code}
+    for row in guests.rows:
+        match = by_code.get(row.ticket_code) if row.ticket_code else None
+        if match is None and row.email:
+            match = by_email_name.get((row.email, fold(row.full_name)))
+            if match is None:
+                candidate = by_email.get(row.email)
+                # By email alone only if no other row of the file claims that guest's code.
+                if (
+                    candidate is not None
+                    and candidate.reg_id not in claimed
+                    and candidate.code not in file_codes
+                ):
+                    match = candidate
+        if match is None:
+            plan.new.append(row)
+            continue
+        if match.reg_id in claimed:
+            plan.problems.append(
+                ImportProblem(
+                    row.row, None, f"same guest as row {claimed[match.reg_id]} of this file"
+                )
+            )
+            continue
+        claimed[match.reg_id] = row.row
+        if row.ticket_code and row.ticket_code != match.code and row.ticket_code in by_code:
+            plan.problems.append(
+                ImportProblem(
+                    row.row,
+                    guests.mapping.get("ticket_code"),
+                    f"ticket code {row.ticket_code} already belongs to another guest",
+                )
+            )
+            continue
+        wanted_person = _person_fields(row)
+        wanted_reg = _reg_fields(row)
+        code_changes = bool(row.ticket_code) and row.ticket_code != match.code
+        if wanted_person == match.person and wanted_reg == match.reg and not code_changes:
+            plan.unchanged.append((row, match))
+        else:
+            plan.updates.append((row, match))
+    return plan
+
+
+def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary) -> None:
+    now = utcnow()
+    key = signing_key(session)
+    emails = sorted({r.email for r in plan.new if r.email})
+    externals = sorted({r.external_id for r in plan.new if r.external_id})
+    known_email: dict[str, int] = {}
+    for chunk in _chunks(emails):
+        known_email.update(
+            session.execute(
+                select(Person.email_key, Person.id).where(Person.email_key.in_(chunk))
+            ).all()
+        )
+    known_ext: dict[str, int] = {}
+    for chunk in _chunks(externals):
+        known_ext.update(
+            session.execute(
+                select(Person.external_id, Person.id).where(Person.external_id.in_(chunk))
+            ).all()
+        )
+    taken_in_event = set(
+        session.scalars(select(Registration.person_id).where(Registration.event_id == event.id))
+    )
+
+    # People: reuse a known person (updating their details), else create.
+    person_ids: list[int | None] = []
+    new_people: list[dict] = []
+    new_people_rows: list[int] = []
+    person_updates: list[dict] = []
+    seen_email: set[str] = set()
+    for i, row in enumerate(plan.new):
+        pid = None
+        if row.email and row.email not in seen_email:
+            pid = known_email.get(row.email)
+        if pid is None and row.external_id:
+            pid = known_ext.get(row.external_id)
+        if pid is not None and pid in taken_in_event:
+            pid = None  # that person is already at this event under another row: a new person
+        person_ids.append(pid)
+        fields = _person_fields(row)
+        if pid is None:
+            ident = row.email if row.email and row.email not in seen_email else None
+            if ident and ident in known_email:
+                ident = None
+            ext = row.external_id if row.external_id and row.external_id not in known_ext else None
+            new_people.append({**fields, "email_key": ident, "external_id": ext, "created_at": now})
+            new_people_rows.append(i)
+            if ext:
+                known_ext[ext] = -1  # reserved within this file
+        else:
+            person_updates.append({"id": pid, **fields})
+            taken_in_event.add(pid)
+        if row.email:
+            seen_email.add(row.email)
+    if new_people:
+        ids = session.scalars(
+            insert(Person).returning(Person.id, sort_by_parameter_order=True), new_people
+        ).all()
+        for i, pid in zip(new_people_rows, ids, strict=True):
+            person_ids[i] = pid
+
+    # Registrations.
+    used_codes = set(
+        session.scalars(select(Registration.code).where(Registration.event_id == event.id))
+    )
+    new_regs = []
+    for row, pid in zip(plan.new, person_ids, strict=True):
+        code = row.ticket_code
+        issued = False
+        if not code:
+            code = issue_code(key)
+            while code in used_codes:
+                code = issue_code(key)
+            issued = True
+            summary.codes_issued += 1
+        used_codes.add(code)
+        new_regs.append(
+            {
+                "event_id": event.id,
+                "person_id": pid,
+                "code": code,
+                "code_issued": issued,
+                "source": "import",
+                "created_at": now,
+                "updated_at": now,
+                **_reg_fields(row),
+            }
+        )
+    reg_ids: list[int] = []
+    if new_regs:
+        reg_ids = list(
+            session.scalars(
+                insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+                new_regs,
+            ).all()
+        )
+
+    reg_updates = []
+    for row, match in plan.updates:
+        person_updates.append({"id": match.person_id, **_person_fields(row)})
+        values = {"id": match.reg_id, "updated_at": now, **_reg_fields(row)}
+        if row.ticket_code and row.ticket_code != match.code:
+            values["code"] = row.ticket_code
+            values["code_issued"] = False
+        reg_updates.append(values)
+    if person_updates:
+        session.execute(update(Person), person_updates)
+    if reg_updates:
+        session.execute(update(Registration), reg_updates)
+
+    # Interest tags of everyone touched.
+    touched: dict[int, str] = {}
+    for row, pid in zip(plan.new, person_ids, strict=True):
+        touched[pid] = join_tags(row.interests)
+    for row, match in plan.updates:
+        touched[match.person_id] = join_tags(row.interests)
+    ids = list(touched)
+    for chunk in _chunks(ids):
+        session.execute(delete(PersonTag).where(PersonTag.person_id.in_(chunk)))
+    tags = [t for pid, text in touched.items() for t in tag_rows(pid, text)]
+    if tags:
+        session.execute(insert(PersonTag), tags)
+
+    # Hosts marked in the list.
+    host_regs: list[tuple[int, GuestRow]] = [
+        (rid, row) for row, rid in zip(plan.new, reg_ids, strict=True) if row.is_host
+    ]
+    host_regs += [(m.reg_id, row) for row, m in plan.updates + plan.unchanged if row.is_host]
+    if host_regs:
+        existing_hosts = {
+            h.registration_id: h
+            for h in session.scalars(select(Host).where(Host.event_id == event.id))
+        }
+        for rid, row in host_regs:
+            h = existing_hosts.get(rid)
+            if h is None:
+                session.add(
+                    Host(
+                        event_id=event.id,
+                        registration_id=rid,
+                        capacity=row.host_capacity or event.default_host_capacity,
+                    )
+                )
+            elif row.host_capacity:
+                h.capacity = row.host_capacity
+            summary.hosts += 1
+    session.flush()
+
+
+def import_guest_list(
+    db: Database,
+    event: str | int,
+    path: str | os.PathLike,
+    *,
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    guests: GuestList | None = None,
+) -> ImportSummary:
+    """Import (or with ``dry_run``, only plan) a guest list. Raises ImportRefused, writing
+    nothing, when the file or its match against the database has any problem."""
+    if guests is None:
+        from checkin.guestlist.reading import read_guest_list
+
+        guests = read_guest_list(path, format=format, mapping=mapping)
+    if guests.problems:
+        raise ImportRefused(str(path), guests.problems)
+    summary = ImportSummary(
+        str(path), guests.format, guests.encoding, guests.delimiter, len(guests.rows)
+    )
+    summary.dry_run = dry_run
+    ctx = db.read() if dry_run else db.write()
+    with ctx as session:
+        ev = find_event(session, event)
+        plan = _plan(session, ev, guests)
+        if plan.problems:
+            raise ImportRefused(str(path), plan.problems)
+        summary.added = len(plan.new)
+        summary.updated = len(plan.updates)
+        summary.unchanged = len(plan.unchanged)
+        summary.cancelled = sum(1 for r in guests.rows if r.cancelled)
+        summary.changes = [f"row {r.row}: new guest {r.full_name}" for r in plan.new[:25]] + [
+            f"row {r.row}: update {r.full_name}" for r, _ in plan.updates[:25]
+        ]
+        if dry_run:
+            summary.hosts = sum(1 for r in guests.rows if r.is_host)
+            summary.codes_issued = sum(1 for r in plan.new if not r.ticket_code)
+            return summary
+        _apply(session, ev, plan, summary)
+    return summary
+
+
+def status_counts(guests: GuestList) -> Counter:
+    return Counter("cancelled" if r.cancelled else "registered" for r in guests.rows)

@@ -1,0 +1,41 @@
+"""Text normalisation shared by import, search and matching."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'José Müller' -> 'jose muller'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def email_key(email: str | None) -> str | None:
+    """The identity form of an email: trimmed and lower-cased (we do not guess at dots or +tags)."""
+    if not email:
+        return None
+    email = email.strip().lower()
+    return email or None
+
+
+def split_tags(text: str | None) -> tuple[str, ...]:
+    """'Fintech; AI, fintech' -> ('Fintech', 'AI'): trimmed, de-duplicated ignoring case."""
+    if not text:
+        return ()
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in text.replace(";", ",").replace("|", ",").split(","):
+        tag = raw.strip()
+        if tag and fold(tag) not in seen:
+            seen.add(fold(tag))
+            out.append(tag)
+    return tuple(out)
+
+
+def join_tags(tags: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(tags)
+
+
+def tag_keys(text: str | None) -> frozenset[str]:
+    return frozenset(fold(t) for t in split_tags(text))

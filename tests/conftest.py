@@ -1,0 +1,83 @@
+"""Test set-up: every database test runs on a real SQLite file and on a real PostgreSQL server.
+
+Each backend's schema is migrated once into a template (a file for SQLite, a template
+database for PostgreSQL) and copied per test, so a test starts from a fresh database fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+
+import pytest  # noqa: E402
+
+from checkin.db import Database, open_database  # noqa: E402
+from tests.support.postgres import PostgresServer, skip_or_fail, unavailable_reason  # noqa: E402
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    reason = unavailable_reason()
+    if reason:
+        skip_or_fail(reason)
+    server = PostgresServer()
+    try:
+        server.start()
+    except Exception as exc:  # the reason matters more than the traceback here
+        server.stop()
+        skip_or_fail(f"the test server did not start: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PostgresServer) -> str:
+    url = pg_server.new_database()
+    open_database(url).dispose()
+    name = url.rsplit("/", 1)[1]
+    pg_server.admin(f'ALTER DATABASE "{name}" WITH is_template = true')
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    # Closing the last connection checkpoints the WAL into the file, so one file is the copy.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "checkin.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.new_database(request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """For tests about SQLite itself (the file on disk, WAL, durability)."""
+    path = tmp_path / "checkin.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    database = open_database(f"sqlite:///{path}")
+    yield database
+    database.dispose()

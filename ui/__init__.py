@@ -1,0 +1,1 @@
+"""Welcome Desk's Qt layer. Calls checkin/; checkin/ never calls it."""
