@@ -13,6 +13,8 @@ returns the first answer and writes nothing. A second scan of the same guest is
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from checkin import hosting
 from checkin.codes import is_valid_app_code, normalise_app_code, signing_key
 from checkin.db import Database
-from checkin.errors import InvalidInput, NotFound
+from checkin.errors import DatabaseError, InvalidInput, NotFound
 from checkin.events import find_event
 from checkin.models import CheckIn, Event, Host, Person, Registration
 from checkin.outcomes import Guest, Outcome, OutcomeKind, UndoResult
@@ -32,6 +34,9 @@ from checkin.text import fold, split_tags
 from checkin.timeutil import utcnow
 
 T = TypeVar("T")
+# FOR NO KEY UPDATE: serialises door actions on one guest, yet lets other transactions
+# insert rows that merely reference the guest (foreign-key checks take KEY SHARE locks).
+ROW_LOCK = {"key_share": True}
 MAX_ATTEMPTS = 5
 
 
@@ -45,15 +50,19 @@ def with_retry(db: Database, work: Callable[[Session], T]) -> T:
         try:
             with db.write() as session:
                 return work(session)
-        except (IntegrityError, DBAPIError) as exc:
-            retryable = isinstance(exc, IntegrityError) or _is_conflict(exc)
-            if not retryable or attempt == MAX_ATTEMPTS - 1:
+        except (DBAPIError, DatabaseError) as exc:
+            if not _is_conflict(exc) or attempt == MAX_ATTEMPTS - 1:
                 raise
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))  # let the other door finish
     raise AssertionError("unreachable")
 
 
-def _is_conflict(exc: DBAPIError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None)
+def _is_conflict(exc: BaseException) -> bool:
+    if isinstance(exc, DatabaseError):  # a translated driver error: look at the original
+        exc = exc.__cause__ if exc.__cause__ is not None else exc
+    if isinstance(exc, IntegrityError):
+        return True  # e.g. the same nonce committed by another door a moment ago
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return code in {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
@@ -216,7 +225,7 @@ def check_in_in_session(
         return _unadmitted(session, event, code)
     # Two doors scanning the same guest at once: the row lock makes the second wait and
     # then see the first one's check-in.
-    session.refresh(reg, with_for_update=True)
+    session.refresh(reg, with_for_update=ROW_LOCK)
     if reg.status == "cancelled":
         return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=guest_of(reg))
     if reg.checked_in_at is not None and reg.checked_out_at is None:
@@ -306,7 +315,7 @@ def _registration_for(session: Session, ev: Event, code: str) -> Registration:
     reg = find_registration(session, ev, code)
     if reg is None:
         raise NotFound(f"No guest with code '{code}' at {ev.name}.")
-    session.refresh(reg, with_for_update=True)
+    session.refresh(reg, with_for_update=ROW_LOCK)
     return reg
 
 
@@ -350,7 +359,13 @@ def undo(
 
 
 def check_out(
-    db: Database, event: str | int, code: str, *, device: str = "", nonce: str | None = None
+    db: Database,
+    event: str | int,
+    code: str,
+    *,
+    device: str = "",
+    nonce: str | None = None,
+    now: dt.datetime | None = None,
 ) -> UndoResult:
     """A guest (often a host leaving early) leaves; a host's newcomers are re-hosted."""
     nonce = nonce or str(uuid.uuid4())
@@ -362,21 +377,21 @@ def check_out(
             return UndoResult(True, guest_of(reg), "Already checked out.")
         if reg.checked_in_at is None or reg.checked_out_at is not None:
             return UndoResult(False, guest_of(reg), f"{reg.person.full_name} is not here.")
-        now = utcnow()
+        at = now or utcnow()
         session.add(
             CheckIn(
                 id=str(uuid.uuid4()),
                 event_id=ev.id,
                 registration_id=reg.id,
                 action="checkout",
-                at=now,
+                at=at,
                 device=device,
                 nonce=nonce,
             )
         )
-        reg.checked_out_at = now
+        reg.checked_out_at = at
         session.flush()
-        hosting.person_left(session, ev.id, reg.id, now, "left")
+        hosting.person_left(session, ev.id, reg.id, at, "left")
         return UndoResult(True, guest_of(reg), f"{reg.person.full_name} checked out.")
 
     return with_retry(db, work)

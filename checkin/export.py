@@ -20,6 +20,7 @@ from checkin.db import Database
 from checkin.errors import InvalidInput
 from checkin.events import find_event
 from checkin.models import Assignment, Host, Person, Registration
+from checkin.text import fold
 from checkin.timeutil import as_utc
 
 COLUMNS = (
@@ -109,7 +110,7 @@ def attendance(
                     reg.source,
                 )
             )
-    rows.sort(key=lambda r: (r.last_name.casefold(), r.first_name.casefold(), r.code))
+    rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name), r.code))
     return rows
 
 

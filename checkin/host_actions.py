@@ -109,17 +109,21 @@ def _summary(host: Host) -> HostSummary:
     )
 
 
-def _newcomer_action(db: Database, event: str | int, code: str, action) -> str:
+def _newcomer_action(
+    db: Database, event: str | int, code: str, action, now: dt.datetime | None = None
+) -> str:
     def work(session: Session) -> str:
         ev = find_event(session, event)
         hosting.lock_event(session, ev.id)
         reg = _registration_for(session, ev, code)
-        return action(session, ev, reg, utcnow())
+        return action(session, ev, reg, now or utcnow())
 
     return with_retry(db, work)
 
 
-def mark_met(db: Database, event: str | int, newcomer_code: str) -> str:
+def mark_met(
+    db: Database, event: str | int, newcomer_code: str, *, now: dt.datetime | None = None
+) -> str:
     """The host has welcomed and introduced the newcomer: their slot frees up."""
 
     def action(session: Session, ev: Event, reg: Registration, now: dt.datetime) -> str:
@@ -130,7 +134,7 @@ def mark_met(db: Database, event: str | int, newcomer_code: str) -> str:
         hosting.serve_queue(session, ev.id, now)
         return f"{reg.person.full_name} has met their host."
 
-    return _newcomer_action(db, event, newcomer_code, action)
+    return _newcomer_action(db, event, newcomer_code, action, now)
 
 
 def release(db: Database, event: str | int, newcomer_code: str) -> str:

@@ -61,8 +61,12 @@ class _Newcomer:
 
 
 def lock_event(session: Session, event_id: int) -> None:
-    """Serialise hosting changes of one event across doors (a no-op lock on SQLite)."""
-    session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+    """Serialise hosting changes of one event across doors (a no-op lock on SQLite).
+
+    FOR NO KEY UPDATE, because every check-in row references the event: its foreign-key
+    check holds KEY SHARE on the event row, which a plain FOR UPDATE would deadlock against.
+    """
+    session.execute(select(Event.id).where(Event.id == event_id).with_for_update(key_share=True))
 
 
 def _tags(text: str | None) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -85,6 +85,7 @@ class _Existing:
     code: str
     person: dict
     reg: dict
+    external_id: str | None = None
 
 
 def _load_existing(session: Session, event_id: int) -> list[_Existing]:
@@ -105,6 +106,7 @@ def _load_existing(session: Session, event_id: int) -> list[_Existing]:
             Person.phone,
             Person.interests,
             Person.languages,
+            Person.external_id,
         )
         .join(Person, Person.id == Registration.person_id)
         .where(Registration.event_id == event_id)
@@ -124,12 +126,12 @@ def _load_existing(session: Session, event_id: int) -> list[_Existing]:
                     "interests",
                     "languages",
                 ),
-                r[6:],
+                r[6:15],
                 strict=True,
             )
         )
         reg = {"status": r[3], "first_time_flag": r[4], "ticket_type": r[5]}
-        out.append(_Existing(r[0], r[1], r[2], person, reg))
+        out.append(_Existing(r[0], r[1], r[2], person, reg, r[15]))
     return out
 
 
@@ -146,6 +148,10 @@ def _plan(session: Session, event: Event, guests: GuestList) -> _Plan:
     by_code = {e.code: e for e in existing}
     by_email_name: dict[tuple[str, str], _Existing] = {}
     by_email: dict[str, _Existing] = {}
+    by_external = {e.external_id: e for e in existing if e.external_id}
+    by_name: dict[str, list[_Existing]] = {}
+    for e in existing:
+        by_name.setdefault(fold(f"{e.person['first_name']} {e.person['last_name']}"), []).append(e)
     for e in existing:
         if e.person["email"]:
             name = fold(f"{e.person['first_name']} {e.person['last_name']}")
@@ -156,6 +162,13 @@ def _plan(session: Session, event: Event, guests: GuestList) -> _Plan:
     file_codes = {r.ticket_code for r in guests.rows if r.ticket_code}
     for row in guests.rows:
         match = by_code.get(row.ticket_code) if row.ticket_code else None
+        if match is None and (ident := _identity(guests.format, row.external_id)):
+            match = by_external.get(ident)
+        if match is None and not (row.ticket_code or row.email or row.external_id):
+            # A list of bare names: the same name, if only one guest has it, is the same guest.
+            same = by_name.get(fold(row.full_name), [])
+            if len(same) == 1 and same[0].reg_id not in claimed:
+                match = same[0]
         if match is None and row.email:
             match = by_email_name.get((row.email, fold(row.full_name)))
             if match is None:
@@ -197,8 +210,18 @@ def _plan(session: Session, event: Event, guests: GuestList) -> _Plan:
     return plan
 
 
-def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary) -> None:
+# Ids that name a person (a Meetup member, a club's member number) identify them across
+# events; Eventbrite attendee numbers and pretix positions name a ticket, so they do not.
+PERSON_ID_FORMATS = {"meetup", "generic"}
+
+
+def _identity(fmt: str, external_id: str | None) -> str | None:
+    return f"{fmt}:{external_id}" if external_id and fmt in PERSON_ID_FORMATS else None
+
+
+def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, fmt: str) -> None:
     now = utcnow()
+    plan.new = [replace(r, external_id=_identity(fmt, r.external_id)) for r in plan.new]
     key = signing_key(session)
     emails = sorted({r.email for r in plan.new if r.email})
     externals = sorted({r.external_id for r in plan.new if r.external_id})
@@ -384,7 +407,7 @@ def import_guest_list(
             summary.hosts = sum(1 for r in guests.rows if r.is_host)
             summary.codes_issued = sum(1 for r in plan.new if not r.ticket_code)
             return summary
-        _apply(session, ev, plan, summary)
+        _apply(session, ev, plan, summary, guests.format)
     return summary
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
-import pytest  # noqa: E402
+import pytest
 
-from checkin.db import Database, open_database  # noqa: E402
-from tests.support.postgres import PostgresServer, skip_or_fail, unavailable_reason  # noqa: E402
+from checkin.db import Database, open_database
+from tests.support.postgres import PostgresServer, skip_or_fail, unavailable_reason
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 class GuestRow:
     """One guest as read from a list, already cleaned (stripped, emails lower-cased)."""
 
-    row: int  # 1-based line number of the record in the file, header = row 1
+    row: int  # spreadsheet row of the record (header = row 1; a multi-line cell is one row)
     first_name: str
     last_name: str
     email: str | None = None  # normalised: stripped + lower-cased

@@ -13,9 +13,7 @@ def guest(row: int, first: str, last: str, **kw) -> GuestRow:
     return GuestRow(row=row, first_name=first, last_name=last, email=email, **kw)
 
 
-def event_with_guests(
-    db: Database, name: str, guests: list[GuestRow], day=None
-) -> str:
+def event_with_guests(db: Database, name: str, guests: list[GuestRow], day=None) -> str:
     create_event(db, name, day, exist_ok=True)
     import_guest_list(
         db, name, "test", guests=GuestList("test", "generic", "utf-8", ",", {}, rows=guests)

@@ -9,6 +9,7 @@ import os
 import pwd
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -84,9 +85,20 @@ class PostgresServer:
             conn.execute(sql)
 
     def new_database(self, template: str | None = None) -> str:
+        import psycopg
+
         self._n += 1
         name = f"wd_{os.getpid()}_{self._n}"
-        self.admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+        for attempt in range(20):
+            try:
+                self.admin(sql)
+                break
+            except psycopg.errors.ObjectInUse:
+                # The template is briefly in use while a previous test's connections close.
+                if attempt == 19:
+                    raise
+                time.sleep(0.1)
         return f"{self.url_base}/{name}"
 
     def stop(self) -> None:

@@ -1,0 +1,217 @@
+"""Lines of text ready to draw: font runs, shaping, visual order, widths; and fitting."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportlab.lib.abag import ABag
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
+
+from checkin.badges import bidi
+from checkin.badges.fonts import FontFace, describe_dropped, normalize, segment
+
+# Kerning and the script's required forms, but no optional ligatures: "fi" must stay two
+# characters so the PDF text can still be searched and copied.
+_FEATURES = {"kern": True, "liga": False, "dlig": False, "clig": False}
+_SHAPING = threading.Lock()
+_SHAPE_SIZE = 10.0  # shaping results are in 1/1000 em, so any size works for every size
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str  # visual order; a reportlab ShapedStr when HarfBuzz positioned the glyphs
+    face: FontFace
+    width: float  # advance at 1 pt
+
+
+# Nominal extent of a line of Latin text (cap height + a little, descender), in em: lines
+# are at least this tall so spacing stays even; taller ink (Å, Arabic marks) widens them.
+NOMINAL_ASCENT = 0.76
+NOMINAL_DESCENT = 0.24
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # the logical text (what the guest typed, normalised)
+    runs: tuple[Run, ...]
+    advance: float  # pen advance at 1 pt
+    left: float  # ink overhanging left of the pen start (<= 0), at 1 pt
+    width: float  # from the leftmost to the rightmost ink or pen position, at 1 pt
+    ascent: float  # per 1 pt: covers the highest ink of the line
+    descent: float  # per 1 pt, positive: covers the lowest ink
+
+    @property
+    def height(self) -> float:
+        return self.ascent + self.descent
+
+
+def _shape(text: str, face: FontFace) -> tuple[str, float]:
+    plain = pdfmetrics.stringWidth(text, face.name, _SHAPE_SIZE)
+    word = [plain, (ABag(fontName=face.name, fontSize=_SHAPE_SIZE), text)]
+    with _SHAPING:  # reportlab adds shaped-only glyphs to the font's shared tables
+        shaped = shapeFragWord(word, features=_FEATURES)
+    if shaped is word or len(shaped) != 2:  # nothing changed, or split frags: draw plainly
+        return text, plain / _SHAPE_SIZE
+    out = shaped[1][1]
+    if isinstance(out, ShapedStr):
+        return out, sum(d.x_advance for d in out.__shapeData__) / 1000.0
+    return out, pdfmetrics.stringWidth(out, face.name, 1.0)
+
+
+def _make_run(text: str, face: FontFace, level: int) -> Run:
+    rtl = level % 2 == 1
+    if rtl and not any(bidi.strong_class(ch) == "R" for ch in text):
+        # Only spaces/punctuation inside right-to-left text: HarfBuzz would guess
+        # left to right, so reverse and mirror by hand.
+        drawn = bidi.mirror(text[::-1])
+        return Run(drawn, face, pdfmetrics.stringWidth(drawn, face.name, 1.0))
+    if face.shaping or rtl:
+        # HarfBuzz guesses the direction from the script: right-to-left scripts come out
+        # in visual order; Latin gets kerning; Devanagari its conjuncts and vowel signs.
+        drawn, width = _shape(text, face)
+        return Run(drawn, face, width)
+    return Run(text, face, pdfmetrics.stringWidth(text, face.name, 1.0))
+
+
+# Small: guest names are unique, the cache is for the event name and the fixed phrases.
+@lru_cache(maxsize=256)
+def prepare_line(text: str, bold: bool) -> tuple[Line, tuple[str, ...]]:
+    """One line ready to draw, plus the characters no bundled font could print."""
+    text = normalize(text)
+    chunks, dropped = segment(text, bold)
+    if dropped:  # "Sam 🚀" -> "Sam": no stray space left where the emoji was
+        chunks, _ = segment(normalize("".join(chunk for chunk, _ in chunks)), bold)
+    logical = "".join(chunk for chunk, _ in chunks)
+    char_levels = bidi.levels(logical)
+    pieces: list[tuple[str, FontFace, int]] = []
+    pos = 0
+    for chunk, face in chunks:
+        start = pos
+        for i in range(1, len(chunk) + 1):
+            if i == len(chunk) or char_levels[pos + i] != char_levels[start]:
+                pieces.append((logical[start : pos + i], face, char_levels[start]))
+                start = pos + i
+        pos += len(chunk)
+    visual = bidi.visual_order(pieces, [level for _, _, level in pieces])
+    runs = tuple(_make_run(t, f, level) for t, f, level in visual)
+    advance = sum(r.width for r in runs)
+    left, right, top, bottom = _ink_box(runs)
+    line = Line(
+        text=logical,
+        runs=runs,
+        advance=advance,
+        left=min(0.0, left),
+        width=max(advance, right) - min(0.0, left),
+        ascent=max(NOMINAL_ASCENT, top),
+        descent=max(NOMINAL_DESCENT, -bottom),
+    )
+    return line, tuple(describe_dropped(ch) for ch in dropped)
+
+
+def _ink_box(runs: tuple[Run, ...]) -> tuple[float, float, float, float]:
+    """Left, right, top and bottom of the glyph outlines of a line, in em from its origin.
+
+    Marks raised by HarfBuzz and glyphs that overhang their advance are included, so a
+    box sized from this never cuts a letter.
+    """
+    left, right, top, bottom = 0.0, 0.0, 0.0, 0.0
+    x = 0.0
+    for run in runs:
+        shape_data = getattr(run.text, "__shapeData__", None)
+        grow = 0.03 if run.face.synthetic_bold else 0.0  # the stroke sticks out a little
+        for i, ch in enumerate(run.text):
+            g_left, g_right, g_top, g_bottom = run.face.ink(run.face.glyph_id(ch))
+            dx, dy, advance = 0.0, 0.0, run.face.advance(ch)
+            if shape_data is not None:
+                d = shape_data[i]
+                dx, dy, advance = d.x_offset / 1000, d.y_offset / 1000, d.x_advance / 1000
+            if g_right > g_left:
+                left = min(left, x + dx + g_left - grow)
+                right = max(right, x + dx + g_right + grow)
+                top = max(top, dy + g_top + grow)
+                bottom = min(bottom, dy + g_bottom - grow)
+            x += advance
+    return left, right, top, bottom
+
+
+def _is_cjk(ch: str) -> bool:
+    name = unicodedata.name(ch, "")
+    return name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA"))
+
+
+def break_points(text: str) -> list[tuple[str, str]]:
+    """Ways to split text into two lines: at spaces, and between Chinese/Japanese characters."""
+    text = normalize(text)
+    splits: list[tuple[str, str]] = []
+    for i, ch in enumerate(text):
+        if ch == " " and 0 < i < len(text) - 1:
+            splits.append((text[:i], text[i + 1 :]))
+        elif i > 0 and _is_cjk(ch) and _is_cjk(text[i - 1]):
+            splits.append((text[:i], text[i:]))
+    return splits
+
+
+@dataclass(frozen=True)
+class Fitted:
+    lines: tuple[Line, ...]
+    size: float
+    warnings: tuple[str, ...]
+    leading: float  # baseline to baseline, per 1 pt
+
+    def height(self) -> float:
+        """Top of the tallest glyph of the first line to the bottom of the last."""
+        if not self.lines:
+            return 0.0
+        first, last = self.lines[0], self.lines[-1]
+        inner = (len(self.lines) - 1) * self.leading
+        return (first.ascent + inner + last.descent) * self.size
+
+    def width(self) -> float:
+        return max((line.width for line in self.lines), default=0.0) * self.size
+
+
+def _size_for(
+    lines: tuple[Line, ...], width: float, height: float, max_size: float, leading: float
+) -> float:
+    widest = max(line.width for line in lines)
+    size = max_size if widest <= 0 else min(max_size, width / widest)
+    em_height = lines[0].ascent + (len(lines) - 1) * leading + lines[-1].descent
+    return min(size, height / em_height) if em_height > 0 else size
+
+
+def fit_text(
+    text: str,
+    *,
+    bold: bool,
+    width: float,
+    height: float,
+    max_size: float,
+    min_size: float,
+    max_lines: int = 2,
+    leading: float = 1.12,
+) -> Fitted:
+    """Largest size <= max_size at which text fits the box on one line; if that is below
+    min_size, the best two-line split at a word boundary; never wider or taller than the box
+    (below min_size it keeps shrinking rather than overflow or cut letters)."""
+    one, warnings = prepare_line(text, bold)
+    if not one.runs:
+        return Fitted((), 0.0, warnings, leading)
+    best = ((one,), _size_for((one,), width, height, max_size, leading))
+    if best[1] >= min_size or max_lines < 2:
+        return Fitted(best[0], best[1], warnings, leading)
+    best_size, best_widest = best[1] * 1.0001, one.width
+    for head, tail in break_points(text):
+        first, _ = prepare_line(head, bold)
+        second, _ = prepare_line(tail, bold)
+        if not first.runs or not second.runs:
+            continue
+        size = _size_for((first, second), width, height, max_size, leading)
+        # Ties (both capped at max_size) go to the more even split.
+        if (size, -max(first.width, second.width)) > (best_size, -best_widest):
+            best = ((first, second), size)
+            best_size, best_widest = size, max(first.width, second.width)
+    return Fitted(best[0], best[1], warnings, leading)
