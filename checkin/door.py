@@ -17,9 +17,10 @@ import random
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,28 +117,9 @@ def _unadmitted(session: Session, event: Event, code: str) -> Outcome:
     return Outcome(OutcomeKind.UNKNOWN_CODE, code, event.name)
 
 
-def is_first_timer(session: Session, reg: Registration, now: dt.datetime) -> bool:
-    """A host never is; the imported list may say; else: no check-in at any earlier event."""
-    if session.scalar(select(Host.id).where(Host.registration_id == reg.id)) is not None:
-        return False
-    if reg.first_time_flag is not None:
-        return reg.first_time_flag
-    earlier = session.scalar(
-        select(Registration.id)
-        .where(
-            Registration.person_id == reg.person_id,
-            Registration.event_id != reg.event_id,
-            Registration.checked_in_at.is_not(None),
-            Registration.checked_in_at < now,
-        )
-        .limit(1)
-    )
-    return earlier is None
-
-
-def _profession_clash(session: Session, event: Event, reg: Registration) -> tuple[str, ...]:
+def _profession_clash(session: Session, event: Event, reg: _Reg) -> tuple[str, ...]:
     """Groups with one member per profession want to know at the door, not afterwards."""
-    profession = reg.person.profession
+    profession = reg.profession
     if not event.one_per_profession or not profession:
         return ()
     members = session.execute(
@@ -159,17 +141,110 @@ def _profession_clash(session: Session, event: Event, reg: Registration) -> tupl
     return (f"Profession clash: {profession} — member {', '.join(names[:3])} has it too",)
 
 
-def _replay(session: Session, event: Event, log: CheckIn, code: str) -> Outcome:
-    reg = session.get(Registration, log.registration_id)
-    assert reg is not None
-    kind = OutcomeKind.CHECKED_IN if reg.checkin_id == log.id else OutcomeKind.ALREADY_CHECKED_IN
-    return _admitted(session, event, reg, kind, code, replayed=True)
+@dataclass
+class _Reg:
+    """One registration as the door needs it: a single indexed read, no ORM objects."""
+
+    id: int
+    person_id: int
+    code: str
+    status: str
+    first_time_flag: bool | None
+    checked_in_at: dt.datetime | None
+    checked_in_device: str | None
+    checkin_id: str | None
+    checked_out_at: dt.datetime | None
+    first_time: bool | None
+    first_name: str
+    last_name: str
+    email: str | None
+    company: str | None
+    job_title: str | None
+    interests: str
+    profession: str | None
+    host_id: int | None
+
+    def guest(self) -> Guest:
+        return Guest(
+            registration_id=self.id,
+            code=self.code,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            company=self.company,
+            job_title=self.job_title,
+            interests=split_tags(self.interests),
+        )
 
 
-def _admitted(
+_REG_SELECT = (
+    select(
+        Registration.id,
+        Registration.person_id,
+        Registration.code,
+        Registration.status,
+        Registration.first_time_flag,
+        Registration.checked_in_at,
+        Registration.checked_in_device,
+        Registration.checkin_id,
+        Registration.checked_out_at,
+        Registration.first_time,
+        Person.first_name,
+        Person.last_name,
+        Person.email,
+        Person.company,
+        Person.job_title,
+        Person.interests,
+        Person.profession,
+        Host.id,
+    )
+    .join(Person, Person.id == Registration.person_id)
+    .outerjoin(Host, Host.registration_id == Registration.id)
+)
+
+
+def _load(session: Session, *where, lock: bool = False) -> _Reg | None:
+    stmt = _REG_SELECT.where(*where)
+    if lock:
+        # Two doors scanning one guest at once: the second waits, then sees the first's
+        # check-in. NO KEY UPDATE still lets others insert rows referencing this guest.
+        stmt = stmt.with_for_update(of=Registration, key_share=True)
+    row = session.execute(stmt).first()
+    return _Reg(*row) if row is not None else None
+
+
+def _load_by_code(session: Session, event_id: int, code: str) -> _Reg | None:
+    code = code.strip()
+    reg = _load(session, Registration.event_id == event_id, Registration.code == code, lock=True)
+    if reg is None and (app := normalise_app_code(code)) and app != code:
+        reg = _load(session, Registration.event_id == event_id, Registration.code == app, lock=True)
+    return reg
+
+
+def _first_timer(session: Session, reg: _Reg, now: dt.datetime) -> bool:
+    """A host never is; the imported list may say; else: no check-in at any earlier event."""
+    if reg.host_id is not None:
+        return False
+    if reg.first_time_flag is not None:
+        return reg.first_time_flag
+    earlier = session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.person_id == reg.person_id,
+            Registration.event_id
+            != select(Registration.event_id).where(Registration.id == reg.id).scalar_subquery(),
+            Registration.checked_in_at.is_not(None),
+            Registration.checked_in_at < now,
+        )
+        .limit(1)
+    )
+    return earlier is None
+
+
+def _outcome(
     session: Session,
     event: Event,
-    reg: Registration,
+    reg: _Reg,
     kind: OutcomeKind,
     code: str,
     *,
@@ -178,23 +253,23 @@ def _admitted(
     fresh_host=None,
 ) -> Outcome:
     first_time = bool(reg.first_time)
-    host = intros = None
+    host = None
+    intros: tuple = ()
     queued = False
     if first_time:
         if fresh_host is not None:
             host, queued, intros = fresh_host
-        else:
+        else:  # a repeat scan: say what was decided the first time
             host = hosting.active_host(session, reg.id)
             queued = host is None and hosting.open_queue_entry(session, reg.id) is not None
             intros = hosting._stored_introductions(session, reg.id)
-    is_host = session.scalar(select(Host.id).where(Host.registration_id == reg.id)) is not None
     return Outcome(
         kind,
         code,
         event.name,
-        guest=guest_of(reg),
+        guest=reg.guest(),
         first_time=first_time,
-        is_host=is_host,
+        is_host=reg.host_id is not None,
         host=host,
         queued=queued,
         introductions=tuple(intros or ()),
@@ -214,53 +289,72 @@ def check_in_in_session(
     device: str,
     nonce: str,
     now: dt.datetime,
-    reg: Registration | None = None,
+    registration_id: int | None = None,
 ) -> Outcome:
-    previous = session.scalar(select(CheckIn).where(CheckIn.nonce == nonce))
+    """The whole check-in, inside the caller's write transaction.
+
+    The common case (a guest arriving) is five statements: the nonce probe, one read of the
+    guest, the first-timer probe, the log insert and the projection update.
+    """
+    previous = session.execute(
+        select(CheckIn.id, CheckIn.registration_id).where(CheckIn.nonce == nonce)
+    ).first()
     if previous is not None:
-        return _replay(session, event, previous, code)
-    if reg is None:
-        reg = find_registration(session, event, code)
+        reg = _load(session, Registration.id == previous[1])
+        assert reg is not None
+        kind = (
+            OutcomeKind.CHECKED_IN
+            if reg.checkin_id == previous[0]
+            else OutcomeKind.ALREADY_CHECKED_IN
+        )
+        return _outcome(session, event, reg, kind, code, replayed=True)
+    if registration_id is not None:
+        reg = _load(session, Registration.id == registration_id, lock=True)
+    else:
+        reg = _load_by_code(session, event.id, code)
     if reg is None:
         return _unadmitted(session, event, code)
-    # Two doors scanning the same guest at once: the row lock makes the second wait and
-    # then see the first one's check-in.
-    session.refresh(reg, with_for_update=ROW_LOCK)
     if reg.status == "cancelled":
-        return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=guest_of(reg))
+        return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=reg.guest())
     if reg.checked_in_at is not None and reg.checked_out_at is None:
-        return _admitted(session, event, reg, OutcomeKind.ALREADY_CHECKED_IN, code)
+        return _outcome(session, event, reg, OutcomeKind.ALREADY_CHECKED_IN, code)
 
-    log = CheckIn(
-        id=str(uuid.uuid4()),
-        event_id=event.id,
-        registration_id=reg.id,
-        action="checkin",
-        at=now,
-        device=device,
-        nonce=nonce,
+    log_id = str(uuid.uuid4())
+    session.execute(
+        insert(CheckIn).values(
+            id=log_id,
+            event_id=event.id,
+            registration_id=reg.id,
+            action="checkin",
+            at=now,
+            device=device,
+            nonce=nonce,
+        )
     )
-    session.add(log)
     returning = reg.checked_out_at is not None
+    values: dict = {"checked_out_at": None}
     if not returning:
-        reg.checked_in_at = now
-        reg.checked_in_device = device
-        reg.checkin_id = log.id
-        reg.first_time = is_first_timer(session, reg, now)
+        reg.first_time = _first_timer(session, reg, now)
+        reg.checked_in_at, reg.checked_in_device, reg.checkin_id = now, device, log_id
+        values.update(
+            checked_in_at=now,
+            checked_in_device=device,
+            checkin_id=log_id,
+            first_time=reg.first_time,
+        )
     reg.checked_out_at = None
-    session.flush()
+    session.execute(update(Registration).where(Registration.id == reg.id).values(**values))
 
     warnings: tuple[str, ...] = ()
     fresh = None
-    is_host = session.scalar(select(Host.id).where(Host.registration_id == reg.id))
-    if is_host is not None:
+    if reg.host_id is not None:
         hosting.host_arrived(session, event.id, now, device)
     elif reg.first_time:
         fresh = hosting.newcomer_arrived(session, event.id, reg.id, now, device)
         warnings = _profession_clash(session, event, reg)
     if returning:
         warnings = (*warnings, "Back again: checked out earlier")
-    return _admitted(
+    return _outcome(
         session, event, reg, OutcomeKind.CHECKED_IN, code, warnings=warnings, fresh_host=fresh
     )
 
@@ -305,7 +399,7 @@ def check_in_registration(
         if reg is None or reg.event_id != ev.id:
             raise NotFound("That guest is not on this event's list.")
         return check_in_in_session(
-            session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), reg=reg
+            session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), registration_id=reg.id
         )
 
     return with_retry(db, work)

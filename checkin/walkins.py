@@ -96,7 +96,7 @@ def walk_in(
         elif reg.status == "cancelled":
             reg.status = "registered"  # they came after all: a walk-in re-admits them
         return check_in_in_session(
-            session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), reg=reg
+            session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), registration_id=reg.id
         )
 
     return with_retry(db, work)
