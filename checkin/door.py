@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,8 @@ from checkin import hosting
 from checkin.codes import is_valid_app_code, normalise_app_code, signing_key
 from checkin.db import Database
 from checkin.errors import DatabaseError, InvalidInput, NotFound
-from checkin.events import find_event
+from checkin.events import EventRef, event_ref, find_event
+from checkin.journal import Journal, journaled  # journal hook
 from checkin.models import CheckIn, Event, Host, Person, Registration
 from checkin.outcomes import Guest, Outcome, OutcomeKind, UndoResult
 from checkin.text import fold, split_tags
@@ -93,7 +94,7 @@ def find_registration(session: Session, event: Event, code: str) -> Registration
     return reg
 
 
-def _unadmitted(session: Session, event: Event, code: str) -> Outcome:
+def _unadmitted(session: Session, event: Event | EventRef, code: str) -> Outcome:
     """The code is not on this event's list: another event's, forged/mistyped, or unknown."""
     candidates = [code.strip()]
     if (app := normalise_app_code(code)) and app not in candidates:
@@ -117,10 +118,12 @@ def _unadmitted(session: Session, event: Event, code: str) -> Outcome:
     return Outcome(OutcomeKind.UNKNOWN_CODE, code, event.name)
 
 
-def _profession_clash(session: Session, event: Event, reg: _Reg) -> tuple[str, ...]:
+def _profession_clash(session: Session, event: Event | EventRef, reg: _Reg) -> tuple[str, ...]:
     """Groups with one member per profession want to know at the door, not afterwards."""
     profession = reg.profession
-    if not event.one_per_profession or not profession:
+    if not profession:
+        return ()
+    if not session.scalar(select(Event.one_per_profession).where(Event.id == event.id)):
         return ()
     members = session.execute(
         select(Person.first_name, Person.last_name, Person.profession)
@@ -146,6 +149,7 @@ class _Reg:
     """One registration as the door needs it: a single indexed read, no ORM objects."""
 
     id: int
+    event_id: int
     person_id: int
     code: str
     status: str
@@ -180,6 +184,7 @@ class _Reg:
 _REG_SELECT = (
     select(
         Registration.id,
+        Registration.event_id,
         Registration.person_id,
         Registration.code,
         Registration.status,
@@ -203,22 +208,66 @@ _REG_SELECT = (
 )
 
 
-def _load(session: Session, *where, lock: bool = False) -> _Reg | None:
-    stmt = _REG_SELECT.where(*where)
-    if lock:
-        # Two doors scanning one guest at once: the second waits, then sees the first's
-        # check-in. NO KEY UPDATE still lets others insert rows referencing this guest.
-        stmt = stmt.with_for_update(of=Registration, key_share=True)
-    row = session.execute(stmt).first()
+# The hot path runs statements built once, on the session's connection: building a
+# statement and the ORM's execute machinery cost more than the durable commit itself.
+# Two doors scanning one guest at once: the row lock makes the second wait, then see the
+# first's check-in. NO KEY UPDATE still lets others insert rows referencing this guest.
+_BY_CODE = _REG_SELECT.where(
+    Registration.event_id == bindparam("event_id"), Registration.code == bindparam("code")
+).with_for_update(of=Registration, key_share=True)
+_BY_ID = _REG_SELECT.where(Registration.id == bindparam("rid"))
+_BY_ID_LOCKED = _BY_ID.with_for_update(of=Registration, key_share=True)
+_NONCE = select(CheckIn.id, CheckIn.registration_id).where(CheckIn.nonce == bindparam("nonce"))
+_EARLIER = (
+    select(Registration.id)
+    .where(
+        Registration.person_id == bindparam("person_id"),
+        Registration.event_id != bindparam("event_id"),
+        Registration.checked_in_at.is_not(None),
+        Registration.checked_in_at < bindparam("now"),
+    )
+    .limit(1)
+)
+_LOG = insert(CheckIn)
+_PROJECT = (
+    update(Registration)
+    .where(Registration.id == bindparam("b_id"))
+    .values(
+        checked_in_at=bindparam("b_at"),
+        checked_in_device=bindparam("b_device"),
+        checkin_id=bindparam("b_log"),
+        first_time=bindparam("b_first"),
+        checked_out_at=None,
+    )
+)
+_BACK_AGAIN = (
+    update(Registration).where(Registration.id == bindparam("b_id")).values(checked_out_at=None)
+)
+
+
+def _load(session: Session, stmt, **params) -> _Reg | None:
+    row = session.connection().execute(stmt, params).first()
     return _Reg(*row) if row is not None else None
 
 
 def _load_by_code(session: Session, event_id: int, code: str) -> _Reg | None:
     code = code.strip()
-    reg = _load(session, Registration.event_id == event_id, Registration.code == code, lock=True)
+    reg = _load(session, _BY_CODE, event_id=event_id, code=code)
     if reg is None and (app := normalise_app_code(code)) and app != code:
-        reg = _load(session, Registration.event_id == event_id, Registration.code == app, lock=True)
+        reg = _load(session, _BY_CODE, event_id=event_id, code=app)
     return reg
+
+
+def _replay(session: Session, event, code: str, nonce: str) -> Outcome | None:
+    """The answer already given to this nonce, if any (nothing new is written)."""
+    previous = session.connection().execute(_NONCE, {"nonce": nonce}).first()
+    if previous is None:
+        return None
+    reg = _load(session, _BY_ID, rid=previous[1])
+    assert reg is not None
+    first = reg.checkin_id == previous[0]
+    kind = OutcomeKind.CHECKED_IN if first else OutcomeKind.ALREADY_CHECKED_IN
+    return _outcome(session, event, reg, kind, code, replayed=True)
 
 
 def _first_timer(session: Session, reg: _Reg, now: dt.datetime) -> bool:
@@ -243,7 +292,7 @@ def _first_timer(session: Session, reg: _Reg, now: dt.datetime) -> bool:
 
 def _outcome(
     session: Session,
-    event: Event,
+    event: Event | EventRef,
     reg: _Reg,
     kind: OutcomeKind,
     code: str,
@@ -262,7 +311,7 @@ def _outcome(
         else:  # a repeat scan: say what was decided the first time
             host = hosting.active_host(session, reg.id)
             queued = host is None and hosting.open_queue_entry(session, reg.id) is not None
-            intros = hosting._stored_introductions(session, reg.id)
+            intros = hosting.stored_introductions(session, reg.id)
     return Outcome(
         kind,
         code,
@@ -283,33 +332,27 @@ def _outcome(
 
 def check_in_in_session(
     session: Session,
-    event: Event,
+    event: Event | EventRef,
     code: str,
     *,
     device: str,
     nonce: str,
     now: dt.datetime,
     registration_id: int | None = None,
+    probe_nonce: bool = True,
 ) -> Outcome:
     """The whole check-in, inside the caller's write transaction.
 
-    The common case (a guest arriving) is five statements: the nonce probe, one read of the
-    guest, the first-timer probe, the log insert and the projection update.
+    The common case (a guest arriving) is three statements: one read of the guest, the log
+    insert and the projection update (plus a history probe when the list does not say
+    whether they are new). With ``probe_nonce=False`` a repeated nonce is found by the
+    unique constraint on insert instead of a probe first: the caller retries with a probe.
     """
-    previous = session.execute(
-        select(CheckIn.id, CheckIn.registration_id).where(CheckIn.nonce == nonce)
-    ).first()
-    if previous is not None:
-        reg = _load(session, Registration.id == previous[1])
-        assert reg is not None
-        kind = (
-            OutcomeKind.CHECKED_IN
-            if reg.checkin_id == previous[0]
-            else OutcomeKind.ALREADY_CHECKED_IN
-        )
-        return _outcome(session, event, reg, kind, code, replayed=True)
+    conn = session.connection()
+    if probe_nonce and (replay := _replay(session, event, code, nonce)) is not None:
+        return replay
     if registration_id is not None:
-        reg = _load(session, Registration.id == registration_id, lock=True)
+        reg = _load(session, _BY_ID_LOCKED, rid=registration_id)
     else:
         reg = _load_by_code(session, event.id, code)
     if reg is None:
@@ -317,33 +360,32 @@ def check_in_in_session(
     if reg.status == "cancelled":
         return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=reg.guest())
     if reg.checked_in_at is not None and reg.checked_out_at is None:
+        if not probe_nonce and (replay := _replay(session, event, code, nonce)) is not None:
+            return replay
         return _outcome(session, event, reg, OutcomeKind.ALREADY_CHECKED_IN, code)
 
     log_id = str(uuid.uuid4())
-    session.execute(
-        insert(CheckIn).values(
-            id=log_id,
-            event_id=event.id,
-            registration_id=reg.id,
-            action="checkin",
-            at=now,
-            device=device,
-            nonce=nonce,
-        )
+    conn.execute(
+        _LOG,
+        {
+            "id": log_id,
+            "event_id": event.id,
+            "registration_id": reg.id,
+            "action": "checkin",
+            "at": now,
+            "device": device,
+            "nonce": nonce,
+        },
     )
     returning = reg.checked_out_at is not None
-    values: dict = {"checked_out_at": None}
-    if not returning:
+    if returning:
+        conn.execute(_BACK_AGAIN, {"b_id": reg.id})
+    else:
         reg.first_time = _first_timer(session, reg, now)
         reg.checked_in_at, reg.checked_in_device, reg.checkin_id = now, device, log_id
-        values.update(
-            checked_in_at=now,
-            checked_in_device=device,
-            checkin_id=log_id,
-            first_time=reg.first_time,
-        )
+        params = {"b_id": reg.id, "b_at": now, "b_device": device, "b_log": log_id}
+        conn.execute(_PROJECT, {**params, "b_first": reg.first_time})
     reg.checked_out_at = None
-    session.execute(update(Registration).where(Registration.id == reg.id).values(**values))
 
     warnings: tuple[str, ...] = ()
     fresh = None
@@ -367,19 +409,30 @@ def check_in(
     device: str = "",
     nonce: str | None = None,
     now: dt.datetime | None = None,
+    journal: Journal | None = None,  # journal hook
 ) -> Outcome:
     """Check in the guest holding ``code`` at ``event``. Never raises for an expected outcome."""
     if not code or not code.strip():
         raise InvalidInput("Nothing was scanned: the code is empty.")
     nonce = nonce or str(uuid.uuid4())
 
+    attempts = 0
+
     def work(session: Session) -> Outcome:
-        ev = find_event(session, event)
+        nonlocal attempts
+        attempts += 1
+        ev = event_ref(session, event)
         return check_in_in_session(
-            session, ev, code, device=device, nonce=nonce, now=now or utcnow()
+            session,
+            ev,
+            code,
+            device=device,
+            nonce=nonce,
+            now=now or utcnow(),
+            probe_nonce=attempts > 1,  # a retry may be a repeat: look first
         )
 
-    return with_retry(db, work)
+    return journaled(db, journal, work, nonce=nonce)  # journal hook
 
 
 def check_in_registration(
@@ -389,6 +442,7 @@ def check_in_registration(
     *,
     device: str = "",
     nonce: str | None = None,
+    journal: Journal | None = None,  # journal hook
 ) -> Outcome:
     """Check in a guest found by search (no code scanned)."""
     nonce = nonce or str(uuid.uuid4())
@@ -402,7 +456,7 @@ def check_in_registration(
             session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), registration_id=reg.id
         )
 
-    return with_retry(db, work)
+    return journaled(db, journal, work, nonce=nonce)  # journal hook
 
 
 def _registration_for(session: Session, ev: Event, code: str) -> Registration:
@@ -414,7 +468,13 @@ def _registration_for(session: Session, ev: Event, code: str) -> Registration:
 
 
 def undo(
-    db: Database, event: str | int, code: str, *, device: str = "", nonce: str | None = None
+    db: Database,
+    event: str | int,
+    code: str,
+    *,
+    device: str = "",
+    nonce: str | None = None,
+    journal: Journal | None = None,  # journal hook
 ) -> UndoResult:
     """Undo a guest's check-in (a mistake at the door). The log keeps both records."""
     nonce = nonce or str(uuid.uuid4())
@@ -449,7 +509,7 @@ def undo(
         hosting.person_left(session, ev.id, reg.id, now, "undone")
         return UndoResult(True, guest_of(reg), f"Check-in of {reg.person.full_name} undone.")
 
-    return with_retry(db, work)
+    return journaled(db, journal, work, nonce=nonce)  # journal hook
 
 
 def check_out(
@@ -460,6 +520,7 @@ def check_out(
     device: str = "",
     nonce: str | None = None,
     now: dt.datetime | None = None,
+    journal: Journal | None = None,  # journal hook
 ) -> UndoResult:
     """A guest (often a host leaving early) leaves; a host's newcomers are re-hosted."""
     nonce = nonce or str(uuid.uuid4())
@@ -488,4 +549,4 @@ def check_out(
         hosting.person_left(session, ev.id, reg.id, at, "left")
         return UndoResult(True, guest_of(reg), f"{reg.person.full_name} checked out.")
 
-    return with_retry(db, work)
+    return journaled(db, journal, work, nonce=nonce)  # journal hook

@@ -51,6 +51,26 @@ def find_event(session: Session, event: str | int, *, lock: bool = False) -> Eve
     return found
 
 
+@dataclass(frozen=True)
+class EventRef:
+    """What the door needs of an event, cached: events are never renamed or deleted."""
+
+    id: int
+    name: str
+
+
+_REFS: dict[tuple[str, str], EventRef] = {}
+
+
+def event_ref(session: Session, event: str | int) -> EventRef:
+    key = (str(session.get_bind().url), str(event))
+    ref = _REFS.get(key)
+    if ref is None:
+        found = find_event(session, event)
+        ref = _REFS[key] = EventRef(found.id, found.name)
+    return ref
+
+
 def create_event(
     db: Database, name: str, day: dt.date | None = None, *, exist_ok: bool = False
 ) -> EventInfo:

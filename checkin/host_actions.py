@@ -14,7 +14,9 @@ from checkin.db import Database
 from checkin.door import _registration_for, find_registration, with_retry
 from checkin.errors import InvalidInput, NotFound
 from checkin.events import find_event
+from checkin.journal import Journal, journaled  # journal hook
 from checkin.models import Assignment, Event, Host, Person, QueueEntry, Registration
+from checkin.tags import retag_host, tags_of
 from checkin.text import email_key, join_tags, split_tags
 from checkin.timeutil import as_utc, utcnow
 
@@ -65,6 +67,16 @@ def add_host(
             host.interests = join_tags(split_tags(interests))
         if languages is not None:
             host.languages = join_tags(split_tags(languages))
+        session.flush()
+        if host.interests or host.languages:
+            # This event's own interests/languages for the host replace the person's.
+            p = reg.person
+            host.own_tags = True
+            retag_host(
+                session,
+                host.id,
+                tags_of(host.interests or p.interests, host.languages or p.languages, p.profession),
+            )
         reg.first_time_flag = False  # a host is never a newcomer
         if reg.first_time:
             reg.first_time = False
@@ -110,19 +122,32 @@ def _summary(host: Host) -> HostSummary:
 
 
 def _newcomer_action(
-    db: Database, event: str | int, code: str, action, now: dt.datetime | None = None
+    db: Database,
+    event: str | int,
+    code: str,
+    action,
+    now: dt.datetime | None = None,
+    journal: Journal | None = None,  # journal hook
+    kind: str = "",  # journal hook: the journal record's type
 ) -> str:
+    at = now or utcnow()  # journal hook: fixed outside the retry, so the journal finds it
+
     def work(session: Session) -> str:
         ev = find_event(session, event)
         hosting.lock_event(session, ev.id)
         reg = _registration_for(session, ev, code)
-        return action(session, ev, reg, now or utcnow())
+        return action(session, ev, reg, at)
 
-    return with_retry(db, work)
+    return journaled(db, journal, work, action=kind, at=at, event=event, code=code)  # journal hook
 
 
 def mark_met(
-    db: Database, event: str | int, newcomer_code: str, *, now: dt.datetime | None = None
+    db: Database,
+    event: str | int,
+    newcomer_code: str,
+    *,
+    now: dt.datetime | None = None,
+    journal: Journal | None = None,  # journal hook
 ) -> str:
     """The host has welcomed and introduced the newcomer: their slot frees up."""
 
@@ -134,10 +159,16 @@ def mark_met(
         hosting.serve_queue(session, ev.id, now)
         return f"{reg.person.full_name} has met their host."
 
-    return _newcomer_action(db, event, newcomer_code, action, now)
+    return _newcomer_action(db, event, newcomer_code, action, now, journal, "met")  # journal hook
 
 
-def release(db: Database, event: str | int, newcomer_code: str) -> str:
+def release(
+    db: Database,
+    event: str | int,
+    newcomer_code: str,
+    *,
+    journal: Journal | None = None,  # journal hook
+) -> str:
     """The host gives the newcomer back: they go to the front of the queue, for another host."""
 
     def action(session: Session, ev: Event, reg: Registration, now: dt.datetime) -> str:
@@ -151,10 +182,18 @@ def release(db: Database, event: str | int, newcomer_code: str) -> str:
         where = f"now with {host.name}" if host else "waiting for a host"
         return f"{reg.person.full_name} released; {where}."
 
-    return _newcomer_action(db, event, newcomer_code, action)
+    # journal hook: the journal and the record type
+    return _newcomer_action(db, event, newcomer_code, action, None, journal, "release")
 
 
-def reassign(db: Database, event: str | int, newcomer_code: str, host_code: str) -> str:
+def reassign(
+    db: Database,
+    event: str | int,
+    newcomer_code: str,
+    host_code: str,
+    *,
+    journal: Journal | None = None,  # journal hook
+) -> str:
     """A door volunteer's override: this newcomer goes to that host (who must have room)."""
 
     def action(session: Session, ev: Event, reg: Registration, now: dt.datetime) -> str:
@@ -173,12 +212,8 @@ def reassign(db: Database, event: str | int, newcomer_code: str, host_code: str)
         current = hosting.active_assignment(session, reg.id)
         if current is not None and current.host_id == host.id:
             return f"{reg.person.full_name} is already with {host_reg.person.full_name}."
-        load = session.scalar(
-            select(func.count())
-            .select_from(Assignment)
-            .where(Assignment.host_id == host.id, Assignment.status == "active")
-        )
-        if (load or 0) >= host.capacity:
+        load = host.load
+        if load >= host.capacity:
             raise InvalidInput(
                 f"{host_reg.person.full_name} already hosts {load} of {host.capacity}: "
                 "mark one met first."
@@ -188,13 +223,13 @@ def reassign(db: Database, event: str | int, newcomer_code: str, host_code: str)
         entry = hosting.open_queue_entry(session, reg.id)
         if entry is not None:
             entry.resolved_at = now
-        newcomer = hosting._newcomer(session, reg.id)
-        cands = [c for c in hosting._present_hosts(session, ev.id) if c.host_id == host.id]
-        hosting._assign(session, ev.id, newcomer, cands[0], now, "override")
+        nc = hosting.newcomer(session, reg.id)
+        hosting.assign(session, ev.id, nc, host.id, 0, now, "override")
         hosting.serve_queue(session, ev.id, now)  # the old host's slot may serve someone
         return f"{reg.person.full_name} now with {host_reg.person.full_name}."
 
-    return _newcomer_action(db, event, newcomer_code, action)
+    # journal hook: the journal and the record type
+    return _newcomer_action(db, event, newcomer_code, action, None, journal, "reassign")
 
 
 # ---- the board: who hosts whom, and who waits -------------------------------------------

@@ -5,7 +5,7 @@ action's), after the event row has been locked, so two doors on one PostgreSQL d
 never both give a host their last free slot. On SQLite the write transaction itself
 (``BEGIN IMMEDIATE``) serialises them.
 
-The choice of host is a plain sort, best first (see docs/hosting.md):
+The choice of host is one SQL query, best first (see docs/hosting.md):
 
 1. most shared interests, counting a shared profession/industry as one more;
 2. a shared language (only when the newcomer listed languages);
@@ -23,41 +23,37 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from checkin.models import Assignment, Event, Host, Person, PersonTag, QueueEntry, Registration
+from checkin.models import (
+    Assignment,
+    Event,
+    Host,
+    HostTag,
+    Person,
+    PersonTag,
+    QueueEntry,
+    Registration,
+)
 from checkin.outcomes import HostRef, Introduction
+from checkin.tags import interest_tags, language_tags, tags_of
 from checkin.text import fold, split_tags
 
 MAX_INTRODUCTIONS = 3
 # Someone a host leaves behind goes back ahead of everyone who is merely waiting.
 FRONT_OF_QUEUE = dt.timedelta(days=1)
+_NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    host_id: int
-    registration_id: int
-    name: str
-    code: str
-    company: str | None
-    interests: dict[str, str]  # folded -> as written
-    languages: frozenset[str]
-    profession: str | None
-    capacity: int
-    load: int
-    last_assigned_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class _Newcomer:
+class Newcomer:
     registration_id: int
     person_id: int
     company: str | None
-    interests: dict[str, str]
-    languages: frozenset[str]
-    profession: str | None
+    interests: dict[str, str]  # folded -> as written, for showing what is shared
+    tags: list[str]  # interests + prof: tags
+    languages: list[str]  # lang: tags
 
 
 def lock_event(session: Session, event_id: int) -> None:
@@ -69,193 +65,254 @@ def lock_event(session: Session, event_id: int) -> None:
     session.execute(select(Event.id).where(Event.id == event_id).with_for_update(key_share=True))
 
 
-def _tags(text: str | None) -> dict[str, str]:
+def _display(text: str | None) -> dict[str, str]:
     return {fold(t): t for t in split_tags(text)}
 
 
-def _present_hosts(session: Session, event_id: int) -> list[_Candidate]:
-    load = (
-        select(Assignment.host_id, func.count().label("n"))
-        .where(Assignment.event_id == event_id, Assignment.status == "active")
-        .group_by(Assignment.host_id)
-        .subquery()
+_NEWCOMER = (
+    select(
+        Registration.person_id,
+        Person.company,
+        Person.interests,
+        Person.languages,
+        Person.profession,
     )
-    rows = session.execute(
-        select(
-            Host.id,
-            Host.registration_id,
-            Host.capacity,
-            Host.interests,
-            Host.languages,
-            Host.last_assigned_at,
-            Registration.code,
-            Person.first_name,
-            Person.last_name,
-            Person.company,
-            Person.interests,
-            Person.languages,
-            Person.profession,
-            func.coalesce(load.c.n, 0),
-        )
-        .join(Registration, Registration.id == Host.registration_id)
-        .join(Person, Person.id == Registration.person_id)
-        .outerjoin(load, load.c.host_id == Host.id)
-        .where(
-            Host.event_id == event_id,
-            Host.active.is_(True),
-            Registration.checked_in_at.is_not(None),
-            Registration.checked_out_at.is_(None),
-        )
-    ).all()
-    return [
-        _Candidate(
-            host_id=r[0],
-            registration_id=r[1],
-            capacity=r[2],
-            interests=_tags(r[3] or r[10]),
-            languages=frozenset(_tags(r[4] or r[11])),
-            last_assigned_at=r[5],
-            code=r[6],
-            name=" ".join(p for p in (r[7], r[8]) if p),
-            company=r[9],
-            profession=fold(r[12]) if r[12] else None,
-            load=r[13],
-        )
-        for r in rows
-    ]
+    .join(Person, Person.id == Registration.person_id)
+    .where(Registration.id == bindparam("rid"))
+)
 
 
-def _newcomer(session: Session, registration_id: int) -> _Newcomer:
-    reg = session.get(Registration, registration_id)
-    assert reg is not None
-    p = reg.person
-    return _Newcomer(
-        registration_id=reg.id,
-        person_id=p.id,
-        company=p.company,
-        interests=_tags(p.interests),
-        languages=frozenset(_tags(p.languages)),
-        profession=fold(p.profession) if p.profession else None,
+def newcomer(session: Session, registration_id: int) -> Newcomer:
+    row = session.connection().execute(_NEWCOMER, {"rid": registration_id}).one()
+    tags = tags_of(row.interests, row.languages, row.profession)
+    return Newcomer(
+        registration_id,
+        row.person_id,
+        row.company,
+        _display(row.interests),
+        interest_tags(tags),
+        language_tags(tags),
     )
 
 
-def _rank(newcomer: _Newcomer, host: _Candidate) -> tuple:
-    shared = len(newcomer.interests.keys() & host.interests.keys())
-    if newcomer.profession and newcomer.profession == host.profession:
-        shared += 1
-    language = 1 if newcomer.languages & host.languages else 0
-    since = host.last_assigned_at or dt.datetime.min.replace(tzinfo=dt.UTC)
-    return (-shared, -language, host.load, since, host.host_id)
+def _present():
+    return and_(Registration.checked_in_at.is_not(None), Registration.checked_out_at.is_(None))
+
+
+def _count_tags(name: str):
+    """How many of the tags bound as ``name`` the candidate host has: their own for this
+    event, else the person's."""
+    tags = bindparam(name, expanding=True)
+    own = (
+        select(func.count())
+        .where(HostTag.host_id == Host.id, HostTag.tag.in_(tags))
+        .scalar_subquery()
+    )
+    person = (
+        select(func.count())
+        .where(PersonTag.person_id == Registration.person_id, PersonTag.tag.in_(tags))
+        .scalar_subquery()
+    )
+    return case((Host.own_tags.is_(True), own), else_=person)
+
+
+# Built once: statement construction costs more than SQLite's work here (see make bench).
+_SHARED = _count_tags("tags")
+_FREE_HOSTS = (
+    select(Host.id, _SHARED)
+    .join(Registration, Registration.id == Host.registration_id)
+    .where(
+        Host.event_id == bindparam("event_id"),
+        Host.active.is_(True),
+        Host.load < Host.capacity,
+        Registration.checked_in_at.is_not(None),
+        Registration.checked_out_at.is_(None),
+        Host.id.not_in(bindparam("excluded", expanding=True)),
+    )
+    .order_by(
+        _SHARED.desc(),
+        (_count_tags("languages") > 0).desc(),
+        Host.load,
+        func.coalesce(Host.last_assigned_at, _NEVER),
+        Host.id,
+    )
+    .limit(1)
+)
 
 
 def best_host(
-    newcomer: _Newcomer, hosts: list[_Candidate], excluded: set[int]
-) -> _Candidate | None:
-    free = [h for h in hosts if h.load < h.capacity and h.host_id not in excluded]
-    return min(free, key=lambda h: _rank(newcomer, h)) if free else None
+    session: Session, event_id: int, nc: Newcomer, excluded: set[int] = frozenset()
+) -> tuple[int, int] | None:
+    """(host id, shared count) of the best free host for this newcomer, or None.
+
+    Only hosts with room are scored: a correlated count over the (person, tag) primary key
+    per candidate, so the cost follows the number of free hosts, not the size of the list.
+    """
+    params = {
+        "event_id": event_id,
+        "tags": nc.tags,
+        "languages": nc.languages,
+        "excluded": sorted(excluded) or [0],
+    }
+    row = session.connection().execute(_FREE_HOSTS, params).first()
+    return (row[0], int(row[1])) if row else None
 
 
-def _released_by(session: Session, newcomer_id: int) -> set[int]:
-    return set(
-        session.scalars(
-            select(Assignment.host_id).where(
-                Assignment.newcomer_id == newcomer_id, Assignment.status == "released"
-            )
-        )
+_HOST = (
+    select(
+        Host.registration_id,
+        Host.own_tags,
+        Registration.code,
+        Registration.person_id,
+        Person.first_name,
+        Person.last_name,
+        Person.company,
     )
+    .join(Registration, Registration.id == Host.registration_id)
+    .join(Person, Person.id == Registration.person_id)
+    .where(Host.id == bindparam("host_id"))
+)
+_HOST_OWN_TAGS = select(HostTag.tag).where(
+    HostTag.host_id == bindparam("host_id"), HostTag.tag.in_(bindparam("tags", expanding=True))
+)
+_PERSON_TAGS = select(PersonTag.tag).where(
+    PersonTag.person_id == bindparam("person_id"),
+    PersonTag.tag.in_(bindparam("tags", expanding=True)),
+)
 
 
-def _host_ref(host: _Candidate, newcomer: _Newcomer) -> HostRef:
-    shared = tuple(host.interests[k] for k in newcomer.interests.keys() & host.interests.keys())
-    return HostRef(host.host_id, host.registration_id, host.name, host.code, host.company, shared)
+def host_ref(session: Session, host_id: int, nc: Newcomer | None = None) -> HostRef:
+    conn = session.connection()
+    row = conn.execute(_HOST, {"host_id": host_id}).one()
+    shared: tuple[str, ...] = ()
+    if nc is not None and nc.interests:
+        tags = list(nc.interests)
+        if row.own_tags:
+            found = conn.execute(_HOST_OWN_TAGS, {"host_id": host_id, "tags": tags})
+        else:
+            found = conn.execute(_PERSON_TAGS, {"person_id": row.person_id, "tags": tags})
+        keys = set(found.scalars())
+        shared = tuple(v for k, v in nc.interests.items() if k in keys)
+    name = " ".join(p for p in (row.first_name, row.last_name) if p)
+    return HostRef(host_id, row.registration_id, name, row.code, row.company, shared)
+
+
+# Introductions look among the most recent arrivals still here: they are near the door, not
+# yet deep in conversation, and the cost stays flat however big the crowd (measured in bench).
+INTRODUCTION_WINDOW = 200
+
+
+_WINDOW = (
+    select(
+        Registration.id,
+        Registration.person_id,
+        Registration.checked_in_at,
+        Registration.first_time,
+    )
+    .where(
+        Registration.event_id == bindparam("event_id"),
+        Registration.checked_in_at.is_not(None),
+        Registration.checked_out_at.is_(None),
+    )
+    .order_by(Registration.checked_in_at.desc())
+    .limit(bindparam("window"))
+    .subquery()
+)
+_SHARING = (
+    select(_WINDOW.c.id)
+    .join(PersonTag, PersonTag.person_id == _WINDOW.c.person_id)
+    .where(
+        PersonTag.tag.in_(bindparam("tags", expanding=True)),
+        _WINDOW.c.id.not_in(bindparam("skip", expanding=True)),
+    )
+    .group_by(_WINDOW.c.id, _WINDOW.c.checked_in_at)
+    .order_by(func.count(PersonTag.tag).desc(), _WINDOW.c.checked_in_at, _WINDOW.c.id)
+    .limit(12)
+)
+_REGULARS = (
+    select(_WINDOW.c.id)
+    .where(_WINDOW.c.first_time.is_(False), _WINDOW.c.id.not_in(bindparam("skip", expanding=True)))
+    .order_by(_WINDOW.c.checked_in_at.desc(), _WINDOW.c.id)
+    .limit(12)
+)
+_PEOPLE = (
+    select(Registration.id, Person.first_name, Person.last_name, Person.company, Person.interests)
+    .join(Person, Person.id == Registration.person_id)
+    .where(Registration.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def introductions(
-    session: Session, event_id: int, newcomer: _Newcomer, exclude: set[int]
+    session: Session, event_id: int, nc: Newcomer, exclude: set[int]
 ) -> tuple[Introduction, ...]:
     """Up to 3 people here now to meet: shared interests first, never the same company.
 
     When fewer than 3 share an interest, regulars who arrived most recently fill the rest
     (a host can always introduce a newcomer to someone who knows the group).
     """
-    present = (
-        Registration.event_id == event_id,
-        Registration.checked_in_at.is_not(None),
-        Registration.checked_out_at.is_(None),
-        Registration.id.not_in(exclude | {newcomer.registration_id}),
-    )
-    company = fold(newcomer.company) if newcomer.company else None
+    conn = session.connection()
+    params = {
+        "event_id": event_id,
+        "window": INTRODUCTION_WINDOW,
+        "skip": sorted(exclude | {nc.registration_id}),
+    }
+    candidates: list[int] = []
+    wanted = [t for t in nc.tags if t in nc.interests]
+    if wanted:
+        candidates += conn.execute(_SHARING, {**params, "tags": wanted}).scalars().all()
+    candidates += conn.execute(_REGULARS, params).scalars().all()
+    if not candidates:
+        return ()
+    rows = {r[0]: r for r in conn.execute(_PEOPLE, {"ids": sorted(set(candidates))})}
+    company = fold(nc.company) if nc.company else None
     chosen: list[Introduction] = []
-
-    def consider(rows) -> None:
-        for reg_id, first, last, their_company, interests in rows:
-            if len(chosen) >= MAX_INTRODUCTIONS:
-                return
-            if company and their_company and fold(their_company) == company:
-                continue
-            if any(c.registration_id == reg_id for c in chosen):
-                continue
-            theirs = _tags(interests)
-            shared = tuple(theirs[k] for k in newcomer.interests.keys() & theirs.keys())
-            name = " ".join(p for p in (first, last) if p)
-            chosen.append(Introduction(reg_id, name, their_company, shared))
-
-    cols = (
-        Registration.id,
-        Person.first_name,
-        Person.last_name,
-        Person.company,
-        Person.interests,
-    )
-    if newcomer.interests:
-        shared_count = func.count(PersonTag.tag).label("shared")
-        rows = session.execute(
-            select(*cols)
-            .join(Person, Person.id == Registration.person_id)
-            .join(PersonTag, PersonTag.person_id == Person.id)
-            .where(*present, PersonTag.tag.in_(list(newcomer.interests)))
-            .group_by(*cols, Registration.checked_in_at)
-            .order_by(shared_count.desc(), Registration.checked_in_at, Registration.id)
-            .limit(12)
-        ).all()
-        consider(rows)
-    if len(chosen) < MAX_INTRODUCTIONS:
-        rows = session.execute(
-            select(*cols)
-            .join(Person, Person.id == Registration.person_id)
-            .where(*present, Registration.first_time.is_(False))
-            .order_by(Registration.checked_in_at.desc(), Registration.id)
-            .limit(12)
-        ).all()
-        consider(rows)
+    for reg_id in dict.fromkeys(candidates):
+        _, first, last, their_company, interests = rows[reg_id]
+        if company and their_company and fold(their_company) == company:
+            continue
+        theirs = _display(interests)
+        shared_names = tuple(v for k, v in nc.interests.items() if k in theirs)
+        chosen.append(Introduction(reg_id, f"{first} {last}".strip(), their_company, shared_names))
+        if len(chosen) == MAX_INTRODUCTIONS:
+            break
     return tuple(chosen)
 
 
-def _assign(
+_NEW_ASSIGNMENT = insert(Assignment)
+_HOST_TAKES_ONE = (
+    update(Host)
+    .where(Host.id == bindparam("b_host"))
+    .values(last_assigned_at=bindparam("b_now"), load=Host.load + 1)
+)
+
+
+def assign(
     session: Session,
     event_id: int,
-    newcomer: _Newcomer,
-    host: _Candidate,
+    nc: Newcomer,
+    host_id: int,
+    score: int,
     now: dt.datetime,
     device: str,
 ) -> tuple[HostRef, tuple[Introduction, ...]]:
-    intros = introductions(session, event_id, newcomer, {host.registration_id})
-    ref = _host_ref(host, newcomer)
-    session.add(
-        Assignment(
-            event_id=event_id,
-            newcomer_id=newcomer.registration_id,
-            host_id=host.host_id,
-            status="active",
-            created_at=now,
-            device=device,
-            introductions=",".join(str(i.registration_id) for i in intros),
-            score=-_rank(newcomer, host)[0],
-            shared_interests=", ".join(ref.shared_interests),
-        )
+    ref = host_ref(session, host_id, nc)
+    intros = introductions(session, event_id, nc, {ref.registration_id})
+    conn = session.connection()
+    conn.execute(
+        _NEW_ASSIGNMENT,
+        {
+            "event_id": event_id,
+            "newcomer_id": nc.registration_id,
+            "host_id": host_id,
+            "status": "active",
+            "created_at": now,
+            "device": device,
+            "introductions": ",".join(str(i.registration_id) for i in intros),
+            "score": score,
+            "shared_interests": ", ".join(ref.shared_interests),
+        },
     )
-    session.execute(update(Host).where(Host.id == host.host_id).values(last_assigned_at=now))
-    session.flush()
+    conn.execute(_HOST_TAKES_ONE, {"b_host": host_id, "b_now": now})
     return ref, intros
 
 
@@ -264,12 +321,12 @@ def newcomer_arrived(
 ) -> tuple[HostRef | None, bool, tuple[Introduction, ...]]:
     """Give a just-checked-in first-timer a host, or queue them. Returns (host, queued, intros)."""
     lock_event(session, event_id)
-    newcomer = _newcomer(session, registration_id)
+    nc = newcomer(session, registration_id)
     # Anyone already waiting goes first: a newcomer never jumps the queue.
     if _queue_length(session, event_id) == 0:
-        host = best_host(newcomer, _present_hosts(session, event_id), set())
-        if host is not None:
-            ref, intros = _assign(session, event_id, newcomer, host, now, device)
+        best = best_host(session, event_id, nc)
+        if best is not None:
+            ref, intros = assign(session, event_id, nc, best[0], best[1], now, device)
             return ref, False, intros
     session.add(
         QueueEntry(event_id=event_id, newcomer_id=registration_id, queued_at=now, arrived_at=now)
@@ -278,18 +335,33 @@ def newcomer_arrived(
     serve_queue(session, event_id, now, device)
     current = active_host(session, registration_id)
     if current is not None:
-        return current, False, _stored_introductions(session, registration_id)
-    return None, True, introductions(session, event_id, newcomer, set())
+        return current, False, stored_introductions(session, registration_id)
+    return None, True, introductions(session, event_id, nc, set())
+
+
+_WAITING = select(QueueEntry.id).where(
+    QueueEntry.event_id == bindparam("event_id"), QueueEntry.resolved_at.is_(None)
+)
 
 
 def _queue_length(session: Session, event_id: int) -> int:
+    return len(session.connection().execute(_WAITING, {"event_id": event_id}).all())
+
+
+def _has_room(session: Session, event_id: int) -> bool:
     return (
         session.scalar(
-            select(func.count())
-            .select_from(QueueEntry)
-            .where(QueueEntry.event_id == event_id, QueueEntry.resolved_at.is_(None))
+            select(Host.id)
+            .join(Registration, Registration.id == Host.registration_id)
+            .where(
+                Host.event_id == event_id,
+                Host.active.is_(True),
+                Host.load < Host.capacity,
+                _present(),
+            )
+            .limit(1)
         )
-        or 0
+        is not None
     )
 
 
@@ -300,27 +372,29 @@ def serve_queue(session: Session, event_id: int, now: dt.datetime, device: str =
         .where(QueueEntry.event_id == event_id, QueueEntry.resolved_at.is_(None))
         .order_by(QueueEntry.queued_at, QueueEntry.id)
     ).all()
-    if not waiting:
-        return 0
-    hosts = _present_hosts(session, event_id)
     served = 0
     for entry in waiting:
-        if not any(h.load < h.capacity for h in hosts):
+        if not _has_room(session, event_id):
             break
-        newcomer = _newcomer(session, entry.newcomer_id)
-        host = best_host(newcomer, hosts, _released_by(session, entry.newcomer_id))
-        if host is None:
+        nc = newcomer(session, entry.newcomer_id)
+        best = best_host(session, event_id, nc, _released_by(session, entry.newcomer_id))
+        if best is None:
             continue  # only hosts who released this newcomer have room; the next may fit
-        _assign(session, event_id, newcomer, host, now, device)
+        assign(session, event_id, nc, best[0], best[1], now, device)
         entry.resolved_at = now
-        hosts = [_with_load(h, h.load + 1, now) if h.host_id == host.host_id else h for h in hosts]
         served += 1
     session.flush()
     return served
 
 
-def _with_load(h: _Candidate, load: int, now: dt.datetime) -> _Candidate:
-    return _Candidate(**{**h.__dict__, "load": load, "last_assigned_at": now})
+def _released_by(session: Session, newcomer_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(Assignment.host_id).where(
+                Assignment.newcomer_id == newcomer_id, Assignment.status == "released"
+            )
+        )
+    )
 
 
 def active_assignment(session: Session, newcomer_id: int) -> Assignment | None:
@@ -335,29 +409,39 @@ def active_host(session: Session, newcomer_id: int) -> HostRef | None:
     a = active_assignment(session, newcomer_id)
     if a is None:
         return None
-    host = session.get(Host, a.host_id)
-    assert host is not None
-    p = host.registration.person
-    shared = tuple(split_tags(a.shared_interests))
+    ref = host_ref(session, a.host_id)
     return HostRef(
-        host.id, host.registration_id, p.full_name, host.registration.code, p.company, shared
+        ref.host_id,
+        ref.registration_id,
+        ref.name,
+        ref.code,
+        ref.company,
+        split_tags(a.shared_interests),
     )
 
 
-def _stored_introductions(session: Session, newcomer_id: int) -> tuple[Introduction, ...]:
+def stored_introductions(session: Session, newcomer_id: int) -> tuple[Introduction, ...]:
     a = active_assignment(session, newcomer_id)
     if a is None or not a.introductions:
         return ()
     ids = [int(x) for x in a.introductions.split(",") if x]
-    newcomer = _newcomer(session, newcomer_id)
+    nc = newcomer(session, newcomer_id)
+    rows = session.execute(
+        select(
+            Registration.id, Person.first_name, Person.last_name, Person.company, Person.interests
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.id.in_(ids))
+    ).all()
+    by_id = {r[0]: r for r in rows}
     out = []
     for reg_id in ids:
-        reg = session.get(Registration, reg_id)
-        if reg is None:
+        if reg_id not in by_id:
             continue
-        theirs = _tags(reg.person.interests)
-        shared = tuple(theirs[k] for k in newcomer.interests.keys() & theirs.keys())
-        out.append(Introduction(reg_id, reg.person.full_name, reg.person.company, shared))
+        _, first, last, company, interests = by_id[reg_id]
+        theirs = _display(interests)
+        shared = tuple(v for k, v in nc.interests.items() if k in theirs)
+        out.append(Introduction(reg_id, f"{first} {last}".strip(), company, shared))
     return tuple(out)
 
 
@@ -370,6 +454,8 @@ def open_queue_entry(session: Session, newcomer_id: int) -> QueueEntry | None:
 
 
 def end_assignment(session: Session, a: Assignment, status: str, now: dt.datetime) -> None:
+    if a.status == "active":
+        session.execute(update(Host).where(Host.id == a.host_id).values(load=Host.load - 1))
     a.status = status
     a.ended_at = now
     session.flush()
@@ -385,8 +471,10 @@ def requeue_front(
         .order_by(QueueEntry.arrived_at)
         .limit(1)
     )
-    reg = session.get(Registration, newcomer_id)
-    arrived = first or (reg.checked_in_at if reg and reg.checked_in_at else now)
+    checked_in = session.scalar(
+        select(Registration.checked_in_at).where(Registration.id == newcomer_id)
+    )
+    arrived = first or checked_in or now
     session.add(
         QueueEntry(
             event_id=event_id,

@@ -330,15 +330,19 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
         session.execute(update(Registration), reg_updates)
 
     # Interest tags of everyone touched.
-    touched: dict[int, str] = {}
+    touched: dict[int, GuestRow] = {}
     for row, pid in zip(plan.new, person_ids, strict=True):
-        touched[pid] = join_tags(row.interests)
+        touched[pid] = row
     for row, match in plan.updates:
-        touched[match.person_id] = join_tags(row.interests)
+        touched[match.person_id] = row
     ids = list(touched)
     for chunk in _chunks(ids):
         session.execute(delete(PersonTag).where(PersonTag.person_id.in_(chunk)))
-    tags = [t for pid, text in touched.items() for t in tag_rows(pid, text)]
+    tags = [
+        t
+        for pid, r in touched.items()
+        for t in tag_rows(pid, join_tags(r.interests), join_tags(r.languages), r.profession)
+    ]
     if tags:
         session.execute(insert(PersonTag), tags)
 

@@ -165,9 +165,26 @@ class Host(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # When the host last received a newcomer: "longest without one" breaks ties.
     last_assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Newcomers with this host now (active assignments), kept in step under the event lock
+    # so "who has room" is one indexed read.
+    load: Mapped[int] = mapped_column(Integer, default=0)
+    # True: match on this host's HostTag rows (interests given for this event), not the
+    # person's own tags.
+    own_tags: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship(lazy="joined", innerjoin=True)
+
+
+class HostTag(Base):
+    """A host's interests/languages for one event, when given apart from the person's."""
+
+    __tablename__ = "host_tag"
+    __table_args__ = (Index("ix_host_tag_tag", "tag", "host_id"),)
+    host_id: Mapped[int] = mapped_column(
+        ForeignKey("host.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
 class Assignment(Base):

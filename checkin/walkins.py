@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from checkin.codes import issue_code, signing_key
 from checkin.db import Database
-from checkin.door import check_in_in_session, with_retry
+from checkin.door import check_in_in_session
 from checkin.errors import InvalidInput
 from checkin.events import find_event
+from checkin.journal import Journal, journaled  # journal hook
 from checkin.models import Person, Registration
 from checkin.outcomes import Outcome
 from checkin.tags import set_interests
@@ -51,6 +52,7 @@ def walk_in(
     first_time: bool | None = None,
     device: str = "",
     nonce: str | None = None,
+    journal: Journal | None = None,  # journal hook
 ) -> Outcome:
     """Register a walk-in and check them in; a first-timer goes straight into hosting.
 
@@ -99,4 +101,4 @@ def walk_in(
             session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), registration_id=reg.id
         )
 
-    return with_retry(db, work)
+    return journaled(db, journal, work, nonce=nonce, action="walkin")  # journal hook
