@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_EVENT := Riverside Business Breakfast
 
-.PHONY: run test lint format bench package clean screenshots deps-run deps-test
+.PHONY: run test lint format bench package clean screenshots deps-run deps-test deps-package
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Welcome Desk needs Python 3.11 or newer")'
@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: deps-test $(STAMP) lint
+	@if [ "$$CHECKIN_TEST_PACKAGE" = 1 ]; then $(BIN)/python -m pip install -q -e ".[package]"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 format: $(STAMP)
@@ -41,7 +42,10 @@ bench: deps-test $(STAMP)
 screenshots: deps-test $(STAMP)
 	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m ui.screenshots docs/screenshots
 
-package: deps-run $(STAMP)
+deps-package:
+	@sh packaging/system-deps.sh package
+
+package: deps-package $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[package]"
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/welcome-desk.spec
 

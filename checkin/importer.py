@@ -15,9 +15,10 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from checkin.bulk import insert_many, reserve_ids
 from checkin.codes import issue_code, signing_key
 from checkin.db import Database
 from checkin.errors import ImportRefused
@@ -221,7 +222,10 @@ def _identity(fmt: str, external_id: str | None) -> str | None:
 
 def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, fmt: str) -> None:
     now = utcnow()
-    plan.new = [replace(r, external_id=_identity(fmt, r.external_id)) for r in plan.new]
+    plan.new = [
+        replace(r, external_id=_identity(fmt, r.external_id)) if r.external_id else r
+        for r in plan.new
+    ]
     key = signing_key(session)
     emails = sorted({r.email for r in plan.new if r.email})
     externals = sorted({r.external_id for r in plan.new if r.external_id})
@@ -264,7 +268,15 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
             if ident and ident in known_email:
                 ident = None
             ext = row.external_id if row.external_id and row.external_id not in known_ext else None
-            new_people.append({**fields, "email_key": ident, "external_id": ext, "created_at": now})
+            new_people.append(
+                {
+                    **fields,
+                    "email_key": ident,
+                    "external_id": ext,
+                    "created_at": now,
+                    "vcard_consent": False,
+                }
+            )
             new_people_rows.append(i)
             if ext:
                 known_ext[ext] = -1  # reserved within this file
@@ -273,12 +285,10 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
             taken_in_event.add(pid)
         if row.email:
             seen_email.add(row.email)
-    if new_people:
-        ids = session.scalars(
-            insert(Person).returning(Person.id, sort_by_parameter_order=True), new_people
-        ).all()
-        for i, pid in zip(new_people_rows, ids, strict=True):
-            person_ids[i] = pid
+    ids = reserve_ids(session, Person.__table__, len(new_people))
+    for i, pid, person in zip(new_people_rows, ids, new_people, strict=True):
+        person_ids[i] = person["id"] = pid
+    insert_many(session, Person.__table__, new_people)
 
     # Registrations.
     used_codes = set(
@@ -307,14 +317,10 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
                 **_reg_fields(row),
             }
         )
-    reg_ids: list[int] = []
-    if new_regs:
-        reg_ids = list(
-            session.scalars(
-                insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-                new_regs,
-            ).all()
-        )
+    reg_ids = reserve_ids(session, Registration.__table__, len(new_regs))
+    for reg, rid in zip(new_regs, reg_ids, strict=True):
+        reg["id"] = rid
+    insert_many(session, Registration.__table__, new_regs)
 
     reg_updates = []
     for row, match in plan.updates:
@@ -324,10 +330,8 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
             values["code"] = row.ticket_code
             values["code_issued"] = False
         reg_updates.append(values)
-    if person_updates:
-        session.execute(update(Person), person_updates)
-    if reg_updates:
-        session.execute(update(Registration), reg_updates)
+    _update_many(session, Person.__table__, person_updates)
+    _update_many(session, Registration.__table__, reg_updates)
 
     # Interest tags of everyone touched.
     touched: dict[int, GuestRow] = {}
@@ -343,8 +347,7 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
         for pid, r in touched.items()
         for t in tag_rows(pid, join_tags(r.interests), join_tags(r.languages), r.profession)
     ]
-    if tags:
-        session.execute(insert(PersonTag), tags)
+    insert_many(session, PersonTag.__table__, tags)
 
     # Hosts marked in the list.
     host_regs: list[tuple[int, GuestRow]] = [
@@ -370,6 +373,17 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
                 h.capacity = row.host_capacity
             summary.hosts += 1
     session.flush()
+
+
+def _update_many(session: Session, table, rows: list[dict]) -> None:
+    """UPDATE by primary key, one executemany per set of columns."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        values = {k: v for k, v in row.items() if k != "id"}
+        groups.setdefault(tuple(sorted(values)), []).append({"b_id": row["id"], **values})
+    for _cols, params in groups.items():
+        stmt = table.update().where(table.c.id == bindparam("b_id"))
+        session.connection().execute(stmt, params)
 
 
 def import_guest_list(

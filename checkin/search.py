@@ -12,10 +12,12 @@ fast on 50,000 registrations (see ``make bench``).
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 
 from checkin.db import Database
@@ -26,7 +28,9 @@ from checkin.text import fold
 _WORD = re.compile(r"\w+")
 NAME, EMAIL, COMPANY = 0, 1, 2
 _FIELD_WEIGHT = {NAME: 1.0, EMAIL: 0.8, COMPANY: 0.7}
-TYPO_CUTOFF = 75.0
+# How well a query word matched a guest's word (0-100).
+EXACT, PREFIX, INSIDE, TYPO = 100.0, 92.0, 80.0, 80.0
+ENOUGH_WORDS = 5  # with this many real matches, typo search would only add noise
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,17 @@ class GuestIndex:
     def _vocabulary(self) -> list[str]:
         if self._vocab_dirty:
             self._vocab = sorted(self._postings)
+            # One string of every word, for substring search at C speed; offsets map a hit
+            # back to its word. Words by length, so typo search only compares near lengths.
+            self._blob = "\n".join(self._vocab)
+            self._offsets = []
+            pos = 0
+            for word in self._vocab:
+                self._offsets.append(pos)
+                pos += len(word) + 1
+            self._by_length: dict[int, list[str]] = {}
+            for word in self._vocab:
+                self._by_length.setdefault(len(word), []).append(word)
             self._vocab_dirty = False
         return self._vocab
 
@@ -132,25 +147,28 @@ class GuestIndex:
         found: dict[str, float] = {}
         vocab = self._vocabulary()
         if token in self._postings:
-            found[token] = 100.0
+            found[token] = EXACT
         # Prefix matches are a contiguous run in the sorted vocabulary.
         i = bisect.bisect_left(vocab, token)
         while i < len(vocab) and vocab[i].startswith(token):
-            found.setdefault(vocab[i], 92.0)
+            found.setdefault(vocab[i], PREFIX)
             i += 1
         if len(token) >= 3:
-            for word in vocab:
-                if token in word and word not in found:
-                    found[word] = 80.0
-        if len(token) >= 3:
-            for word, score, _ in process.extract(
-                token,
-                vocab,
-                scorer=fuzz.ratio,
-                score_cutoff=TYPO_CUTOFF,
-                limit=50,
+            for m in re.finditer(re.escape(token), self._blob):
+                word = vocab[bisect.bisect_right(self._offsets, m.start()) - 1]
+                found.setdefault(word, INSIDE)
+        if len(token) >= 3 and len(found) < ENOUGH_WORDS:
+            # A typo: one edit for short words, two for longer ones.
+            edits = 1 if len(token) <= 5 else 2
+            near = [
+                w
+                for n in range(len(token) - edits, len(token) + edits + 1)
+                for w in self._by_length.get(n, ())
+            ]
+            for word, distance, _ in process.extract(
+                token, near, scorer=Levenshtein.distance, score_cutoff=edits, limit=50
             ):
-                found.setdefault(word, score * 0.8)
+                found.setdefault(word, TYPO - 12.0 * distance)
         return found
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
@@ -176,9 +194,9 @@ class GuestIndex:
             if not totals:
                 return []
         assert totals is not None
-        best = sorted(
-            totals.items(), key=lambda kv: (-kv[1], self._entries[kv[0]].sort_key, kv[0])
-        )[:limit]
+        best = heapq.nsmallest(
+            limit, totals.items(), key=lambda kv: (-kv[1], self._entries[kv[0]].sort_key, kv[0])
+        )
         return [self._hit(self._entries[rid], score / len(tokens)) for rid, score in best]
 
     @staticmethod

@@ -7,6 +7,8 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'José Müller' -> 'jose muller'."""
+    if text.isascii():
+        return text.lower()  # most names: skip the Unicode decomposition
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

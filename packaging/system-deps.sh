@@ -2,7 +2,7 @@
 # Debian/Ubuntu packages Welcome Desk needs beyond Python wheels. Installs only what is
 # missing, and only when it can (root, or passwordless sudo); otherwise it says what to
 # install and carries on (tests that need a missing part then skip, saying why).
-#   usage: packaging/system-deps.sh run|test
+#   usage: packaging/system-deps.sh run|test|package
 set -e
 purpose=${1:-run}
 
@@ -10,11 +10,18 @@ purpose=${1:-run}
 RUN="libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core
 libpulse0 libxrandr2 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
 libxkbcommon-x11-0 libcups2"
-# Tests: a PostgreSQL server, a print-to-PDF queue, PDF rendering, a virtual display.
-TEST="postgresql cups printer-driver-cups-pdf poppler-utils xvfb xauth"
+# Tests: a PostgreSQL server, a print-to-PDF queue, PDF rendering, a virtual display, and
+# objdump for the bundle build (tests/test_packaging.py with CHECKIN_TEST_PACKAGE=1) and
+# desktop-file-validate for the Linux menu entry.
+TEST="postgresql cups printer-driver-cups-pdf poppler-utils xvfb xauth binutils
+desktop-file-utils"
+
+# Building the bundle: PyInstaller needs objdump.
+PACKAGE="binutils"
 
 pkgs="$RUN"
 [ "$purpose" = test ] && pkgs="$RUN $TEST"
+[ "$purpose" = package ] && pkgs="$RUN $PACKAGE"
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; skipping"; exit 0; }
 
