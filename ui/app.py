@@ -1,16 +1,92 @@
-"""Starting the desktop app."""
+"""Starting the desktop app: open the database, pick the event, show the door screen."""
 
 from __future__ import annotations
 
+import logging
 import sys
+
+log = logging.getLogger(__name__)
+
+
+def _icon():
+    from PySide6.QtGui import QIcon
+
+    from checkin.badges.paths import resources_dir
+
+    return QIcon(str(resources_dir() / "icons" / "welcome-desk.svg"))
+
+
+def make_application():
+    from PySide6.QtWidgets import QApplication
+
+    from ui.settings import APPLICATION, ORGANISATION
+    from ui.theme import STYLE
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setDesktopFileName("welcome-desk")
+    app.setWindowIcon(_icon())
+    app.setStyleSheet(STYLE)
+    return app
 
 
 def run(database: str | None = None, event: str | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QDialog, QMessageBox
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    label = QLabel("Welcome Desk — the door screen is on its way. Use `checkin --help` meanwhile.")
-    label.setWindowTitle("Welcome Desk")
-    label.resize(640, 200)
-    label.show()
-    return app.exec()
+    from checkin.db import open_database
+    from checkin.errors import CheckinError
+    from ui import settings as S
+    from ui.settings import Settings
+    from ui.tasks import TaskRunner
+
+    app = make_application()
+    settings = Settings()
+    try:
+        db = open_database(database)
+    except CheckinError as exc:
+        QMessageBox.critical(None, "Welcome Desk", f"The database could not be opened.\n\n{exc}")
+        return 1
+    runner = TaskRunner()
+    event = event or settings.get(S.LAST_EVENT) or None
+    if event:
+        from checkin.events import event_info
+
+        try:
+            event = event_info(db, event).name
+        except CheckinError:
+            event = None  # the last event is gone (another database): ask
+    if not event:
+        from ui.event_chooser import EventChooser
+
+        chooser = EventChooser(db, runner)
+        if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.chosen:
+            runner.stop()
+            return 0
+        event = chooser.chosen
+    settings.set(S.LAST_EVENT, event)
+    window = open_door(db, event, settings, runner)
+    window.show()
+    code = app.exec()
+    runner.stop()
+    return code
+
+
+def open_door(db, event: str, settings, runner):
+    """The door window with its camera attached (when the camera part is available)."""
+    from ui import settings as S
+    from ui.main_window import DoorWindow
+
+    window = DoorWindow(db, event, settings, runner)
+    window.resize(1366, 768)
+    if settings.get(S.CAMERA_ON):
+        try:
+            from ui.camera import CameraScanner
+
+            camera = CameraScanner(window)
+            window.attach_camera(camera)
+            camera.start(settings.get(S.CAMERA) or None)
+        except ImportError:
+            log.info("camera support not available")
+    return window

@@ -1,0 +1,124 @@
+"""The door screen driven like a volunteer drives it: keys only, real database, real widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from checkin.door import check_in
+from checkin.outcomes import OutcomeKind
+from checkin.search import search_guests
+from tests.ui.conftest import EVENT
+from ui.search_panel import SearchResultsModel
+from ui.walkin_dialog import WalkIn, WalkInDialog
+
+
+def scan_with_keyboard_wedge(qtbot, window, code: str):
+    """A USB scanner in keyboard mode: the code typed in one burst, then Enter."""
+    with qtbot.waitSignal(window.result_shown, timeout=10_000) as shown:
+        QTest.keyClicks(window.search.box, code)
+        QTest.keyClick(window.search.box, Qt.Key.Key_Return)
+    return shown.args[0]
+
+
+def test_scanner_burst_checks_a_guest_in(qtbot, door):
+    outcome = scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    assert outcome.kind is OutcomeKind.CHECKED_IN
+    assert door.result.name.text() == "Anna Müller"
+    assert "WELCOME" in door.result.band.text()
+    assert door.search.box.text() == ""  # the scanner's keys never reached the search box
+    again = scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    assert again.kind is OutcomeKind.ALREADY_CHECKED_IN
+    assert "ALREADY CHECKED IN" in door.result.band.text()
+    assert "Door 1" in door.result.detail.text()
+
+
+def test_first_timer_shows_host_and_introductions(qtbot, door):
+    scan_with_keyboard_wedge(qtbot, door, "HOST0001")
+    outcome = scan_with_keyboard_wedge(qtbot, door, "NORA0001")
+    assert outcome.first_time and outcome.host.name == "Hana Host"
+    text = door.result.first_time.text()
+    assert "FIRST TIME" in text and "Hana Host" in text
+    assert door.result.first_time.isVisible()
+
+
+def test_unknown_code_is_red_with_words(qtbot, door):
+    outcome = scan_with_keyboard_wedge(qtbot, door, "NOPE1234")
+    assert outcome.kind is OutcomeKind.UNKNOWN_CODE
+    assert "NOT ON THE LIST" in door.result.band.text()
+
+
+def test_typing_slowly_is_a_search_not_a_scan(qtbot, door):
+    with qtbot.assertNotEmitted(door.result_shown, wait=200):
+        QTest.keyClicks(door.search.box, "garcia", delay=70)
+        qtbot.wait(150)
+    assert door.search.box.text() == "garcia"
+    qtbot.waitUntil(lambda: door.search.model.rowCount() == 1)
+    assert door.search.model.hit(0).name == "José García"
+
+
+def test_search_then_enter_checks_in(qtbot, door):
+    QTest.keyClicks(door.search.box, "mull", delay=70)
+    qtbot.waitUntil(lambda: door.search.model.rowCount() >= 1)
+    with qtbot.waitSignal(door.result_shown, timeout=10_000) as shown:
+        QTest.keyClick(door.search.box, Qt.Key.Key_Return)
+    assert shown.args[0].guest.name == "Anna Müller"
+    assert door.search.box.text() == ""  # cleared for the next guest
+
+
+def test_undo_with_the_keyboard(qtbot, door):
+    scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
+    with qtbot.waitSignal(door.changed, timeout=10_000):
+        QTest.keyClick(door, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert door.result.name.text() == "Check-in undone"
+    assert not search_guests(door.db, EVENT, "jose")[0].checked_in
+
+
+def test_walk_in_registers_checks_in_and_is_searchable(qtbot, door):
+    dialog = WalkInDialog(door)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Zoë Ångström")
+    dialog.email.setText("zoe@example.com")
+    dialog.interests.setText("AI")
+    assert dialog.value() == WalkIn("Zoë Ångström", "zoe@example.com", None, "AI", True)
+    scan_with_keyboard_wedge(qtbot, door, "HOST0001")
+    with qtbot.waitSignal(door.result_shown, timeout=10_000) as shown:
+        door.register_walkin(dialog.value())
+    outcome = shown.args[0]
+    assert outcome.kind is OutcomeKind.CHECKED_IN and outcome.first_time
+    assert outcome.host is not None
+    assert door.search.index.search("angstrom")[0].checked_in
+
+
+def test_walk_in_dialog_refuses_an_empty_name(qtbot):
+    dialog = WalkInDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "needs a name" in dialog.error.text()
+
+
+def test_counters_follow_check_ins(qtbot, door):
+    scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    qtbot.waitUntil(lambda: "1 / 4" in door.count_in.text(), timeout=10_000)
+
+
+def test_host_board_updates_when_the_door_checks_in(qtbot, door):
+    door.open_host_board()
+    board = door.host_board
+    qtbot.addWidget(board)
+    scan_with_keyboard_wedge(qtbot, door, "HOST0001")
+    check_in(door.db, EVENT, "NORA0001", device="Door 2")  # another door
+    door.changed.emit("checkin")
+
+    def shows_nora() -> bool:
+        hosts = [h for h in board.board.hosts if h.present] if board.board else []
+        return bool(hosts) and [n.name for n in hosts[0].newcomers] == ["Nora Newcomer"]
+
+    qtbot.waitUntil(shows_nora, timeout=10_000)
+
+
+def test_search_model_is_a_well_behaved_model(qtmodeltester, door):
+    model = SearchResultsModel()
+    model.set_hits(door.search.index.search("a"))
+    qtmodeltester.check(model)

@@ -1,0 +1,384 @@
+"""The door screen: wires the scanner, camera, search, walk-ins and undo to the core.
+
+Every action is a few lines: call the core on the worker thread (``TaskRunner``), show the
+answer on the UI thread, then announce ``changed`` so every view refreshes itself. Errors
+appear in the result panel and the status line, never as a pile of dialogs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.db import Database
+from checkin.errors import CheckinError
+from checkin.outcomes import Outcome, OutcomeKind, UndoResult
+from checkin.stats import Counters
+from ui import settings as S
+from ui.result_panel import ResultPanel
+from ui.scanner import KeyboardWedge
+from ui.search_panel import SearchPanel
+from ui.settings import Settings
+from ui.sounds import Sounds
+from ui.tasks import TaskRunner
+from ui.theme import LOOKS, READY
+from ui.walkin_dialog import WalkInDialog
+
+log = logging.getLogger(__name__)
+
+
+class DoorWindow(QMainWindow):
+    # What changed, for views that refresh themselves (host board, counters).
+    changed = Signal(str)
+    # An outcome on screen, and how long it took from the scan (ms): tests and make bench.
+    result_shown = Signal(object, float)
+
+    def __init__(
+        self,
+        db: Database,
+        event: str,
+        settings: Settings | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.event_name = event
+        self.settings = settings or Settings()
+        self.runner = runner or TaskRunner(self)
+        self.device = self.settings.get(S.DEVICE_NAME)
+        self.last_admitted: Outcome | None = None
+        self._scan_started: dict[str, float] = {}
+        self.sounds = Sounds(self, enabled=self.settings.get(S.SOUNDS))
+        self.camera = None  # set by attach_camera()
+        self.host_board = None
+
+        self.setWindowTitle(f"Welcome Desk — {event}")
+        self.result = ResultPanel(seconds=self.settings.get(S.RESULT_SECONDS))
+        self.result.undo_requested.connect(self.undo_last)
+        self.result.reprint_requested.connect(self.reprint)
+        self.search = SearchPanel()
+        self.search.guest_chosen.connect(self.check_in_guest)
+
+        self.event_label = QLabel(event)
+        self.event_label.setStyleSheet("font-size: 22px; font-weight: bold;")
+        self.event_label.setAccessibleName("Event")
+        self.door_label = QLabel(f"at {self.device}")
+        self.door_label.setObjectName("status")
+        self.count_in = self._counter("Checked in")
+        self.count_new = self._counter("First-timers")
+        self.count_waiting = self._counter("Waiting for a host")
+        header = QHBoxLayout()
+        header.addWidget(self.event_label)
+        header.addWidget(self.door_label)
+        header.addStretch(1)
+        for w in (self.count_in, self.count_new, self.count_waiting):
+            header.addWidget(w)
+
+        self.right = QWidget()
+        right = QVBoxLayout(self.right)
+        right.setContentsMargins(0, 0, 0, 0)
+        self.camera_slot = QVBoxLayout()
+        right.addLayout(self.camera_slot)
+        right.addWidget(self.search, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.result)
+        split.addWidget(self.right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+
+        self.status_line = QLabel("")
+        self.status_line.setObjectName("status")
+        self.error_line = QLabel("")
+        self.error_line.setObjectName("error")
+        footer = QHBoxLayout()
+        footer.addWidget(self.status_line, 1)
+        footer.addWidget(self.error_line)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(header)
+        layout.addWidget(split, 1)
+        layout.addLayout(footer)
+        self.setCentralWidget(central)
+        self._build_actions()
+
+        self.wedge = KeyboardWedge(
+            self,
+            max_gap_ms=self.settings.get(S.SCANNER_MAX_GAP_MS),
+            min_length=self.settings.get(S.SCANNER_MIN_LENGTH),
+        )
+        self.wedge.scanned.connect(self.scan)
+        self.wedge.install()
+
+        # Other doors on a shared database change counts too: look again now and then.
+        self._poll = QTimer(self)
+        self._poll.setInterval(10_000)
+        self._poll.timeout.connect(self.refresh_counters)
+        self._poll.start()
+        self.changed.connect(lambda _what: self.refresh_counters())
+        self.refresh_counters()
+        self.reload_guests()
+        self.search.box.setFocus()
+
+    # -- layout helpers ----------------------------------------------------------------
+
+    def _counter(self, name: str) -> QLabel:
+        label = QLabel(f"{name}: –")
+        label.setObjectName("counter")
+        label.setAccessibleName(name)
+        return label
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        event_menu = bar.addMenu("&Event")
+        door_menu = bar.addMenu("&Door")
+        view_menu = bar.addMenu("&View")
+
+        def add(menu, text: str, shortcut: str | QKeySequence.StandardKey | None, slot) -> QAction:
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.addAction(action)  # shortcuts work whatever has focus
+            return action
+
+        self.walkin_action = add(door_menu, "&Walk-in…", "F3", self.open_walkin)
+        self.undo_action = add(door_menu, "&Undo last check-in", "Ctrl+Z", self.undo_last)
+        self.reprint_action = add(door_menu, "&Reprint badge", "Ctrl+P", self.reprint)
+        add(door_menu, "&Search guests", "Ctrl+F", self.focus_search)
+        add(view_menu, "&Host board", "F5", self.open_host_board)
+        add(event_menu, "&Export attendance…", "Ctrl+E", self.export_attendance)
+        add(event_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.status_line.setText(
+            "F3 walk-in · Ctrl+F search · Ctrl+Z undo · Ctrl+P reprint · F5 host board"
+        )
+
+    def attach_camera(self, camera) -> None:
+        """Show the camera preview and check in whatever it decodes."""
+        self.camera = camera
+        camera.decoded.connect(self.scan)
+        if hasattr(camera, "status_changed"):
+            camera.status_changed.connect(self.show_status)
+        widget = camera.preview_widget() if hasattr(camera, "preview_widget") else None
+        if widget is not None:
+            widget.setMaximumHeight(240)
+            self.camera_slot.addWidget(widget)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.box.setFocus()
+        self.search.box.selectAll()
+
+    def scan(self, code: str) -> None:
+        code = code.strip()
+        if not code:
+            return
+        from checkin.door import check_in
+
+        nonce = str(uuid.uuid4())
+        self._scan_started[nonce] = time.perf_counter()
+        db, event, device = self.db, self.event_name, self.device
+        self.runner.submit(
+            lambda: check_in(db, event, code, device=device, nonce=nonce),
+            lambda outcome: self._show(outcome, nonce),
+            self.show_error,
+        )
+
+    def check_in_guest(self, registration_id: int, name: str = "") -> None:
+        from checkin.door import check_in_registration
+
+        nonce = str(uuid.uuid4())
+        self._scan_started[nonce] = time.perf_counter()
+        db, event, device = self.db, self.event_name, self.device
+        self.runner.submit(
+            lambda: check_in_registration(db, event, registration_id, device=device, nonce=nonce),
+            lambda outcome: self._show(outcome, nonce, from_search=True),
+            self.show_error,
+        )
+
+    def _show(self, outcome: Outcome, nonce: str, from_search: bool = False) -> None:
+        self.result.show_outcome(outcome)
+        look = LOOKS[outcome.kind]
+        sound = look.sound
+        if outcome.kind is OutcomeKind.CHECKED_IN and outcome.first_time:
+            sound = "first_time"
+        self.sounds.play(sound)
+        self.error_line.setText("")
+        if outcome.kind.admitted and outcome.guest is not None:
+            self.last_admitted = outcome
+            self.search.index.set_checked_in(outcome.guest.registration_id, True)
+        if from_search:
+            self.search.clear()
+        self.search.box.setFocus()
+        elapsed = (time.perf_counter() - self._scan_started.pop(nonce, time.perf_counter())) * 1000
+        self.result_shown.emit(outcome, elapsed)
+        if outcome.kind is OutcomeKind.CHECKED_IN:
+            self.changed.emit("checkin")
+
+    def undo_last(self) -> None:
+        o = self.last_admitted
+        if o is None or o.guest is None or o.kind is not OutcomeKind.CHECKED_IN:
+            self.show_status("Nothing to undo.")
+            return
+        from checkin.door import undo
+
+        db, event, device, guest = self.db, self.event_name, self.device, o.guest
+        self.runner.submit(
+            lambda: undo(db, event, guest.code, device=device),
+            self._undone,
+            self.show_error,
+        )
+
+    def _undone(self, result: UndoResult) -> None:
+        if result.undone and result.guest is not None:
+            self.search.index.set_checked_in(result.guest.registration_id, False)
+            self.last_admitted = None
+            self.result.show_message(READY, "Check-in undone", result.message)
+            self.changed.emit("undo")
+        else:
+            self.show_status(result.message)
+
+    def open_walkin(self) -> None:
+        dialog = WalkInDialog(self)
+        self.wedge.set_enabled(False)  # typing a name fast must not look like a scan
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+        finally:
+            self.wedge.set_enabled(True)
+        self.register_walkin(dialog.value())
+
+    def register_walkin(self, w) -> None:
+        from checkin.walkins import walk_in
+
+        nonce = str(uuid.uuid4())
+        self._scan_started[nonce] = time.perf_counter()
+        db, event, device = self.db, self.event_name, self.device
+
+        def work() -> Outcome:
+            return walk_in(
+                db,
+                event,
+                name=w.name,
+                email=w.email,
+                company=w.company,
+                interests=w.interests,
+                first_time=w.first_time,
+                device=device,
+                nonce=nonce,
+            )
+
+        def done(outcome: Outcome) -> None:
+            g = outcome.guest
+            if g is not None:
+                self.search.index.add(
+                    g.registration_id, g.name, g.email, g.company, g.code, "registered", True
+                )
+            self._show(outcome, nonce)
+
+        self.runner.submit(work, done, self.show_error)
+
+    def reprint(self) -> None:
+        o = self.last_admitted or self.result.outcome
+        if o is None or o.guest is None:
+            self.show_status("Scan or choose a guest first, then reprint.")
+            return
+        printer = getattr(self, "print_queue", None)
+        if printer is None:
+            self.show_status("Badge printing is not set up on this door.")
+            return
+        printer.reprint(o.guest.registration_id)
+
+    def export_attendance(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export attendance",
+            str(Path.home() / "attendance.csv"),
+            "Spreadsheet (*.csv);;Excel (*.xlsx);;JSON (*.json)",
+        )
+        if not path:
+            return
+        from checkin.export import export_attendance
+
+        db, event = self.db, self.event_name
+        self.show_status("Exporting…")
+        self.runner.submit(
+            lambda: export_attendance(db, event, path),
+            lambda n: self.show_status(f"Exported {n} guests to {path}"),
+            self.show_error,
+        )
+
+    def open_host_board(self) -> None:
+        from ui.host_board import HostBoardWindow
+
+        if self.host_board is None:
+            self.host_board = HostBoardWindow(self.db, self.event_name, self.runner)
+            self.changed.connect(self.host_board.refresh)
+        self.host_board.show()
+        self.host_board.raise_()
+
+    # -- refreshing ----------------------------------------------------------------------
+
+    def refresh_counters(self) -> None:
+        from checkin.stats import counters
+
+        db, event = self.db, self.event_name
+        self.runner.submit(lambda: counters(db, event), self._show_counters, self._quiet_error)
+
+    def _show_counters(self, c: Counters) -> None:
+        self.count_in.setText(f"Checked in: {c.checked_in} / {c.expected}")
+        self.count_new.setText(f"First-timers: {c.first_timers}")
+        self.count_waiting.setText(f"Waiting for a host: {c.waiting_for_host}")
+        alert = "background: #fff3cd; color: #7a4d00;" if c.waiting_for_host else ""
+        self.count_waiting.setStyleSheet(alert)
+
+    def reload_guests(self) -> None:
+        from checkin.search import build_index
+
+        db, event = self.db, self.event_name
+        self.show_status("Loading the guest list…")
+        self.runner.submit(lambda: build_index(db, event), self._index_ready, self.show_error)
+
+    def _index_ready(self, index) -> None:
+        self.search.set_index(index)
+        self.show_status(f"{len(index)} guests on the list. Ready.")
+
+    # -- messages ------------------------------------------------------------------------
+
+    def show_status(self, text: str) -> None:
+        self.status_line.setText(text)
+
+    def show_error(self, exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, CheckinError) else f"Something went wrong: {exc}"
+        log.warning("door action failed: %s", type(exc).__name__)  # no guest data in logs
+        self.error_line.setText(message)
+        self.result.show_message(LOOKS[OutcomeKind.UNKNOWN_CODE], "Not done", message)
+
+    def _quiet_error(self, exc: BaseException) -> None:
+        self.error_line.setText(str(exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.wedge.uninstall()
+        self._poll.stop()
+        if self.host_board is not None:
+            self.host_board.close()
+        super().closeEvent(event)

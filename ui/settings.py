@@ -1,0 +1,82 @@
+"""Every setting of the app in one place: typed, with defaults, stored in QSettings.
+
+The core never reads these; the UI passes the values it needs as arguments.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QSettings
+
+T = TypeVar("T")
+ORGANISATION = "WelcomeDesk"
+APPLICATION = "Welcome Desk"
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+    label: str
+
+    def read(self, store: QSettings) -> T:
+        value: Any = store.value(self.key, self.default)
+        if isinstance(self.default, bool):
+            return value in (True, "true", "1", 1)  # type: ignore[return-value]
+        if isinstance(self.default, int):
+            try:
+                return int(value)  # type: ignore[return-value]
+            except (TypeError, ValueError):
+                return self.default
+        return value if value is not None else self.default
+
+
+def _default_device() -> str:
+    host = socket.gethostname().split(".")[0]
+    return f"Door ({host})" if host else "Door 1"
+
+
+DEVICE_NAME = Option("door/device_name", _default_device(), "Door name (shown to other doors)")
+CAMERA = Option("door/camera", "", "Camera (empty: the system default)")
+CAMERA_ON = Option("door/camera_on", True, "Scan with the camera")
+SOUNDS = Option("door/sounds", True, "Play a sound for each scan")
+RESULT_SECONDS = Option("door/result_seconds", 8, "Seconds a result stays on screen")
+AUTO_PRINT = Option("badges/auto_print", False, "Print a badge at check-in")
+PRINTER = Option("badges/printer", "", "Badge printer (empty: the system default)")
+BADGE_TEMPLATE = Option("badges/template", "brother-ql-62x100", "Badge stock")
+LAST_EVENT = Option("event/last", "", "Last event opened")
+JOURNAL_FOLDER = Option("event/journal_folder", "", "Attendance journal folder")
+SCANNER_MAX_GAP_MS = Option("scanner/max_gap_ms", 35, "Keyboard scanner: max ms between keys")
+SCANNER_MIN_LENGTH = Option("scanner/min_length", 4, "Keyboard scanner: shortest code")
+
+ALL = (
+    DEVICE_NAME,
+    CAMERA,
+    CAMERA_ON,
+    SOUNDS,
+    RESULT_SECONDS,
+    AUTO_PRINT,
+    PRINTER,
+    BADGE_TEMPLATE,
+    LAST_EVENT,
+    JOURNAL_FOLDER,
+    SCANNER_MAX_GAP_MS,
+    SCANNER_MIN_LENGTH,
+)
+
+
+class Settings:
+    """Typed access: ``settings.get(SOUNDS)``, ``settings.set(SOUNDS, False)``."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store or QSettings(ORGANISATION, APPLICATION)
+
+    def get(self, option: Option[T]) -> T:
+        return option.read(self.store)
+
+    def set(self, option: Option[T], value: T) -> None:
+        self.store.setValue(option.key, value)
+        self.store.sync()

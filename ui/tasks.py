@@ -1,0 +1,95 @@
+"""Running core work off the UI thread, in order, and getting the answer back on it.
+
+One worker thread does every database call of the app (the style we learn from Anki and
+Picard): calls run one after another, so two check-ins never race inside one app, and the
+UI thread never waits on the disk. ``submit(work, done, failed)`` returns at once; ``done``
+and ``failed`` run later on the UI thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class TaskRunner(QObject):
+    """A single worker thread fed from a queue; results come back as queued signals."""
+
+    _finished = Signal(int, object)
+    _errored = Signal(int, object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, name: str = "db-worker") -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._callbacks: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._queue: queue.Queue[tuple[int, Callable[[], Any]] | None] = queue.Queue()
+        self._pending = 0
+        self._finished.connect(self._on_finished)
+        self._errored.connect(self._on_errored)
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(
+        self, work: Callable[[], Any], done: Done | None = None, failed: Failed | None = None
+    ) -> int:
+        task_id = next(self._ids)
+        self._callbacks[task_id] = (done, failed)
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        self._queue.put((task_id, work))
+        return task_id
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish queued work (a check-in in flight must land), then end the thread."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            task_id, work = item
+            try:
+                result = work()
+            except BaseException as exc:  # reported on the UI thread, never lost
+                log.debug("task %s failed:\n%s", task_id, traceback.format_exc())
+                self._errored.emit(task_id, exc)
+            else:
+                self._finished.emit(task_id, result)
+
+    def _settle(self, task_id: int) -> tuple[Done | None, Failed | None]:
+        self._pending -= 1
+        if self._pending == 0:
+            self.busy_changed.emit(False)
+        return self._callbacks.pop(task_id, (None, None))
+
+    def _on_finished(self, task_id: int, result: object) -> None:
+        done, _ = self._settle(task_id)
+        if done is not None:
+            done(result)
+
+    def _on_errored(self, task_id: int, exc: object) -> None:
+        _, failed = self._settle(task_id)
+        if failed is not None:
+            failed(exc)  # type: ignore[arg-type]
+        else:
+            log.error("background task failed: %s", exc)
