@@ -303,7 +303,6 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
     now = now or utcnow()
     with db.read() as session:
         ev = find_event(session, event)
-        names = _names(session, ev.id)
         hosts = session.scalars(
             select(Host).where(Host.event_id == ev.id, Host.active.is_(True))
         ).all()
@@ -319,6 +318,15 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
                 .group_by(Assignment.host_id)
             ).all()
         )
+        waiting = session.scalars(
+            select(QueueEntry)
+            .where(QueueEntry.event_id == ev.id, QueueEntry.resolved_at.is_(None))
+            .order_by(QueueEntry.queued_at, QueueEntry.id)
+        ).all()
+        wanted = {a.newcomer_id for a in rows} | {q.newcomer_id for q in waiting}
+        for a in rows:
+            wanted.update(int(i) for i in a.introductions.split(",") if i)
+        names = _names(session, wanted)
         by_host: dict[int, list[NewcomerCard]] = {}
         for a in rows:
             card = _card(names, a.newcomer_id, "assigned", now, a.shared_interests, a.introductions)
@@ -340,11 +348,6 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
                 )
             )
         cards.sort(key=lambda c: (not c.present, c.name.casefold()))
-        waiting = session.scalars(
-            select(QueueEntry)
-            .where(QueueEntry.event_id == ev.id, QueueEntry.resolved_at.is_(None))
-            .order_by(QueueEntry.queued_at, QueueEntry.id)
-        ).all()
         queue = tuple(
             _card(names, q.newcomer_id, "waiting", now, "", "", arrived=q.arrived_at)
             for q in waiting
@@ -352,25 +355,26 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
         return Board(ev.name, tuple(cards), queue)
 
 
-def _names(session: Session, event_id: int) -> dict[int, tuple]:
-    """Registration id -> (name, code, company, interests, checked_in_at), for this event."""
-    rows = session.execute(
-        select(
-            Registration.id,
-            Person.first_name,
-            Person.last_name,
-            Registration.code,
-            Person.company,
-            Person.interests,
-            Registration.checked_in_at,
-        )
-        .join(Person, Person.id == Registration.person_id)
-        .where(
-            Registration.event_id == event_id,
-            Registration.checked_in_at.is_not(None),
-        )
-    ).all()
-    return {r[0]: (f"{r[1]} {r[2]}".strip(), r[3], r[4], r[5], r[6]) for r in rows}
+def _names(session: Session, ids: set[int]) -> dict[int, tuple]:
+    """Registration id -> (name, code, company, interests, checked_in_at), for these ids."""
+    out: dict[int, tuple] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        rows = session.execute(
+            select(
+                Registration.id,
+                Person.first_name,
+                Person.last_name,
+                Registration.code,
+                Person.company,
+                Person.interests,
+                Registration.checked_in_at,
+            )
+            .join(Person, Person.id == Registration.person_id)
+            .where(Registration.id.in_(ordered[i : i + 500]))
+        ).all()
+        out.update({r[0]: (f"{r[1]} {r[2]}".strip(), r[3], r[4], r[5], r[6]) for r in rows})
+    return out
 
 
 def _card(

@@ -179,6 +179,11 @@ class HostBoardWindow(QWidget):
         self.message.setText(str(exc))
 
     def show_board(self, board: Board) -> None:
+        # Rebuilding the cards is the slow part: skip it when nothing a person sees changed
+        # (minutes waiting tick on, so the board is redrawn at least every refresh period).
+        if self.board is not None and board == self.board:
+            self.refreshed.emit(board)
+            return
         self.board = board
         _clear(self.waiting)
         _clear(self.grid)

@@ -101,6 +101,9 @@ class DoorWindow(QMainWindow):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        # Names must be readable in the list at 1366×768: give the list room.
+        self.right.setMinimumWidth(500)
+        split.setSizes([800, 520])
 
         self.status_line = QLabel("")
         self.status_line.setObjectName("status")
@@ -132,7 +135,13 @@ class DoorWindow(QMainWindow):
         self._poll.setInterval(10_000)
         self._poll.timeout.connect(self.refresh_counters)
         self._poll.start()
-        self.changed.connect(lambda _what: self.refresh_counters())
+        # Counting 50,000 rows takes longer than a check-in: after a change, count once the
+        # door pauses rather than after every scan, so no scan waits behind a count.
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(400)
+        self._recount.timeout.connect(self.refresh_counters)
+        self.changed.connect(lambda _what: self._recount.start())
         self.refresh_counters()
         self.reload_guests()
         self.search.box.setFocus()

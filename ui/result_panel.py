@@ -171,6 +171,7 @@ class ResultPanel(QFrame):
         if o.host is not None:
             company = f" ({o.host.company})" if o.host.company else ""
             lines.append(f"Your host: {o.host.name}{company}")
+            lines.append("will meet you here at the welcome desk")
             if o.host.shared_interests:
                 lines.append(f"You both like {', '.join(o.host.shared_interests)}")
         elif o.queued:
