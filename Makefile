@@ -40,7 +40,7 @@ bench: deps-test $(STAMP)
 	$(BIN)/python -m bench
 
 screenshots: deps-test $(STAMP)
-	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m ui.screenshots docs/screenshots
+	xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb $(BIN)/python -m tools.screenshots docs/screenshots
 
 deps-package:
 	@sh packaging/system-deps.sh package

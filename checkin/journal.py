@@ -422,52 +422,61 @@ def looks_like_journal(first_bytes: bytes) -> bool:
     return b'"welcome-desk-journal"' in first_bytes.split(b"\n", 1)[0]
 
 
+def _parse_line(text: str | bytes) -> dict | None:
+    """The record on one line; {} for a blank line; None when it is not JSON (torn)."""
+    try:
+        value = json.loads(text)  # the fast path: a whole, clean line
+    except ValueError:  # UnicodeDecodeError is a ValueError too
+        text = text.strip("\x00 \t\r" if isinstance(text, str) else b"\x00 \t\r")
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
+
+
 def read_journal(path: str | os.PathLike) -> JournalFile:
     """Parse a journal. A torn line (the last one, or one right before a resumed header) is
     skipped and noted; any other unreadable line refuses the whole file."""
     name = str(path)
     raw = Path(path).read_bytes().rstrip(b"\x00 \t\r\n")  # power cuts can leave NUL runs
-    texts = raw.split(b"\n") if raw else []
-    parsed: list[dict | None] = []
-    for text in texts:
-        text = text.strip(b"\x00 \t\r")
-        try:
-            value = json.loads(text.decode("utf-8")) if text else {}
-            parsed.append(value if isinstance(value, dict) else None)
-        except (ValueError, UnicodeDecodeError):
-            parsed.append(None)
+    try:
+        texts: list = raw.decode("utf-8").split("\n") if raw else []
+    except UnicodeDecodeError:  # a torn multi-byte character: go line by line
+        texts = raw.split(b"\n")
     header: dict | None = None
     lines: list[tuple[int, dict]] = []
     notes: list[str] = []
-    for i, value in enumerate(parsed):
-        number = i + 1
-        if value == {}:
-            continue  # a blank line (or the NUL run a power cut can leave)
+    last = len(texts)
+    for number, text in enumerate(texts, start=1):
+        value = _parse_line(text)
         if value is None:
-            following = parsed[i + 1] if i + 1 < len(parsed) else None
-            torn = i == len(parsed) - 1 or (following or {}).get("type") == "header"
-            if not torn:
+            following = _parse_line(texts[number]) if number < last else None
+            if number < last and (following or {}).get("type") != "header":
                 raise InvalidInput(f"{name}: line {number} is not a journal record.")
             notes.append(f"file {name}: line {number} is incomplete and was skipped")
-            continue
-        if value.get("type") == "header":
-            if value.get("format") != FORMAT:
-                raise InvalidInput(f"{name}: line {number}: not a Welcome Desk journal header.")
-            if int(value.get("version", 0)) > VERSION:
-                raise InvalidInput(
-                    f"{name}: journal format {value.get('version')} is newer than this app "
-                    f"understands ({VERSION}); update Welcome Desk."
-                )
-            if header is not None and value.get("event") != header.get("event"):
-                raise InvalidInput(f"{name}: line {number}: a second event in one journal.")
+        elif value.get("type") == "header":
+            _check_header(name, number, value, header)
             header = header or value
-            continue
-        if header is None:
-            raise InvalidInput(f"{name}: line {number}: a record before the journal header.")
-        lines.append((number, value))
+        elif value:
+            if header is None:
+                raise InvalidInput(f"{name}: line {number}: a record before the journal header.")
+            lines.append((number, value))
     if header is None:
         raise InvalidInput(f"{name}: not a Welcome Desk journal (no header line).")
     return JournalFile(name, header, lines, notes)
+
+
+def _check_header(name: str, number: int, value: dict, first: dict | None) -> None:
+    if value.get("format") != FORMAT:
+        raise InvalidInput(f"{name}: line {number}: not a Welcome Desk journal header.")
+    if int(value.get("version", 0)) > VERSION:
+        raise InvalidInput(
+            f"{name}: journal format {value.get('version')} is newer than this app "
+            f"understands ({VERSION}); update Welcome Desk."
+        )
+    if first is not None and value.get("event") != first.get("event"):
+        raise InvalidInput(f"{name}: line {number}: a second event in one journal.")
 
 
 def find_journals(folder: str | os.PathLike) -> list[Path]:

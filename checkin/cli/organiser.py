@@ -1,7 +1,115 @@
-"""Commands for organisers: badges, reports, merging journals, forgetting guests."""
+"""Commands for organisers: the lists (report), merging door journals, forgetting guests,
+and purging old events' guest data."""
 
 from __future__ import annotations
 
+import argparse
+
+from checkin.cli.guests import _db
+from checkin.cli.output import emit_json
+
 
 def register(sub, parents) -> None:
-    """Filled in by the badges, reports and sync work."""
+    from checkin.reports import KINDS
+
+    j, e = parents["json"], parents["event"]
+
+    p = sub.add_parser(
+        "report",
+        help="an organiser's list as PDF or CSV (format from the file suffix)",
+        parents=[j, e],
+    )
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--out", required=True, help="a file ending in .pdf or .csv")
+    p.set_defaults(handler=run_report)
+
+    p = sub.add_parser(
+        "merge",
+        help="merge door journals (or JSON attendance exports) into this database",
+        description="All or nothing: a corrupt file merges nothing. A torn last line (a "
+        "power cut while writing) is skipped and reported. Merging twice changes nothing.",
+        parents=[j, e],
+    )
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="journal .jsonl, export .json, or a folder"
+    )
+    p.set_defaults(handler=run_merge)
+
+    p = sub.add_parser(
+        "forget", help="remove a person from every event (privacy request)", parents=[j]
+    )
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email")
+    who.add_argument("--code")
+    p.add_argument(
+        "--journal-folder", help="also list the journal files in this folder that mention them"
+    )
+    p.set_defaults(handler=run_forget)
+
+    p = sub.add_parser(
+        "purge", help="delete guest data of events that ended long ago (retention)", parents=[j]
+    )
+    p.add_argument("--older-than-days", type=int, required=True, metavar="N")
+    p.set_defaults(handler=run_purge)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from checkin.reports import write_report
+
+    result = write_report(_db(args), args.event, args.kind, args.out)
+    if args.json:
+        emit_json(result.as_json())
+    else:
+        print(f"Wrote the {args.kind} list ({result.rows} lines) to {result.out}")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from checkin.merge import merge_files
+
+    report = merge_files(_db(args), args.event, args.files)
+    doc = report.as_json()
+    if args.json:
+        emit_json(doc)
+        return 0
+    for f in report.files:
+        print(f"{f.path}: {f.records} records ({f.kind}{', ' + f.device if f.device else ''})")
+    print(
+        f"Merged into {report.event}: {report.added} new, {report.already} already here, "
+        f"{report.duplicates} duplicate check-ins, {report.guests_created} guests added; "
+        f"{report.checked_in} checked in now."
+    )
+    for note in doc["notes"]:
+        print(f"  ! {note}")
+    return 0
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    from checkin.privacy import forget
+
+    result = forget(_db(args), email=args.email, code=args.code, journal_folder=args.journal_folder)
+    if args.json:
+        emit_json(result.as_json())
+        return 0
+    events = ", ".join(result.events) or "no event"
+    print(f"Forgotten: {result.registrations} registration(s) at {events}.")
+    for path in result.journal_files:
+        print(f"  ! {path} mentions them: delete it once it is merged")
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    from checkin.privacy import purge
+
+    result = purge(_db(args), older_than_days=args.older_than_days)
+    if args.json:
+        emit_json(result.as_json())
+        return 0
+    if not result.events:
+        print(f"No event ended more than {args.older_than_days} days ago with guest data left.")
+        return 0
+    print(
+        f"Purged {result.registrations} registration(s) of {', '.join(result.events)}; "
+        f"{result.people} person record(s) deleted. The counts are kept."
+    )
+    return 0

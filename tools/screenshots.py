@@ -1,6 +1,6 @@
 """Screenshots of the main states, for docs/ and for looking at what we built.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" python -m ui.screenshots docs/screenshots
+    xvfb-run -a -s "-screen 0 1366x768x24" python -m tools.screenshots docs/screenshots
 
 Runs the real app on a scratch copy of the demo event and drives it like a volunteer.
 """
