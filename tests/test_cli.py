@@ -131,3 +131,21 @@ def test_installed_entry_point_runs(tmp_path):
     assert json.loads(out.stdout)["name"] == "Launch"
     version = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
     assert "Welcome Desk" in version.stdout
+
+
+def test_door_commands_write_the_journal_and_merge_reads_it(demo, capsys, tmp_path):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    _, found, _ = run(capsys, demo, "search", "garcia", "-e", DEMO, "--json")
+    code = next(r["code"] for r in found["results"] if not r["checked_in"])
+    rc, scan, _ = run(capsys, demo, "--journal-folder", str(folder), "scan", code, "-e", DEMO,
+                      "--device", "Door 2", "--json")  # fmt: skip
+    assert rc == 0 and scan["outcome"] == "checked_in"
+    (journal,) = folder.glob("*.jsonl")
+    assert "door-2" in journal.name.lower()
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert '"type": "header"' in lines[0].replace('":"', '": "') or "header" in lines[0]
+    assert any(code in line for line in lines[1:])
+    # Merging the door's journal again changes nothing: the check-in is already there.
+    rc, report, _ = run(capsys, demo, "merge", str(journal), "-e", DEMO, "--json")
+    assert rc == 0

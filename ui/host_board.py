@@ -129,9 +129,10 @@ class HostCardWidget(QFrame):
 class HostBoardWindow(QWidget):
     refreshed = Signal(object)  # the Board shown, for tests
 
-    def __init__(self, db: Database, event: str, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, event: str, runner: TaskRunner, journal=lambda: None) -> None:
         super().__init__()
         self.db, self.event_name, self.runner = db, event, runner
+        self._journal = journal  # the door's journal, if any, at the time of the action
         self.board: Board | None = None
         self.setWindowTitle(f"Hosts — {event}")
         self.setAccessibleName("Host board")
@@ -219,18 +220,22 @@ class HostBoardWindow(QWidget):
     def mark_met(self, code: str) -> None:
         from checkin.host_actions import mark_met
 
-        self._act(lambda: mark_met(self.db, self.event_name, code), "Marked met.")
+        j = self._journal()
+        self._act(lambda: mark_met(self.db, self.event_name, code, journal=j), "Marked met.")
 
     def release(self, code: str) -> None:
         from checkin.host_actions import release
 
-        self._act(lambda: release(self.db, self.event_name, code), "Released.")
+        j = self._journal()
+        self._act(lambda: release(self.db, self.event_name, code, journal=j), "Released.")
 
     def reassign(self, newcomer_code: str, host_code: str) -> None:
         from checkin.host_actions import reassign
 
+        j = self._journal()
         self._act(
-            lambda: reassign(self.db, self.event_name, newcomer_code, host_code), "Reassigned."
+            lambda: reassign(self.db, self.event_name, newcomer_code, host_code, journal=j),
+            "Reassigned.",
         )
 
 

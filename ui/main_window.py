@@ -66,6 +66,7 @@ class DoorWindow(QMainWindow):
         self.sounds = Sounds(self, enabled=self.settings.get(S.SOUNDS))
         self.camera = None  # set by attach_camera()
         self.host_board = None
+        self.journal = None  # this door's attendance journal, when a folder is set
 
         self.setWindowTitle(f"Welcome Desk — {event}")
         self.result = ResultPanel(seconds=self.settings.get(S.RESULT_SECONDS))
@@ -79,12 +80,16 @@ class DoorWindow(QMainWindow):
         self.event_label.setAccessibleName("Event")
         self.door_label = QLabel(f"at {self.device}")
         self.door_label.setObjectName("status")
+        self.journal_label = QLabel("")
+        self.journal_label.setObjectName("status")
+        self.journal_label.setAccessibleName("Attendance journal")
         self.count_in = self._counter("Checked in")
         self.count_new = self._counter("First-timers")
         self.count_waiting = self._counter("Waiting for a host")
         header = QHBoxLayout()
         header.addWidget(self.event_label)
         header.addWidget(self.door_label)
+        header.addWidget(self.journal_label)
         header.addStretch(1)
         for w in (self.count_in, self.count_new, self.count_waiting):
             header.addWidget(w)
@@ -144,6 +149,7 @@ class DoorWindow(QMainWindow):
         self.changed.connect(lambda _what: self._recount.start())
         self.refresh_counters()
         self.reload_guests()
+        self.set_journal_folder(self.settings.get(S.JOURNAL_FOLDER))
         self.search.box.setFocus()
 
     # -- layout helpers ----------------------------------------------------------------
@@ -174,7 +180,21 @@ class DoorWindow(QMainWindow):
         self.reprint_action = add(door_menu, "&Reprint badge", "Ctrl+P", self.reprint)
         add(door_menu, "&Search guests", "Ctrl+F", self.focus_search)
         add(view_menu, "&Host board", "F5", self.open_host_board)
+        add(event_menu, "&Import guest list…", "Ctrl+I", self.open_import)
         add(event_menu, "&Export attendance…", "Ctrl+E", self.export_attendance)
+        reports = event_menu.addMenu("&Print lists")
+        for kind, title in (
+            ("attendance", "&Attendance"),
+            ("newcomers", "&First-timers and their hosts (follow-up)"),
+            ("hosts", "One sheet per &host"),
+            ("no-shows", "&No-shows"),
+            ("summary", "&Summary"),
+        ):
+            add(reports, title + "…", None, lambda _c=False, k=kind: self.save_report(k))
+        event_menu.addSeparator()
+        add(event_menu, "Attendance &journal folder…", None, self.choose_journal_folder)
+        add(event_menu, "&Merge journals from other doors…", None, self.merge_journals)
+        event_menu.addSeparator()
         add(event_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.status_line.setText(
             "F3 walk-in · Ctrl+F search · Ctrl+Z undo · Ctrl+P reprint · F5 host board"
@@ -205,9 +225,9 @@ class DoorWindow(QMainWindow):
 
         nonce = str(uuid.uuid4())
         self._scan_started[nonce] = time.perf_counter()
-        db, event, device = self.db, self.event_name, self.device
+        db, event, device, journal = self.db, self.event_name, self.device, self.journal
         self.runner.submit(
-            lambda: check_in(db, event, code, device=device, nonce=nonce),
+            lambda: check_in(db, event, code, device=device, nonce=nonce, journal=journal),
             lambda outcome: self._show(outcome, nonce),
             self.show_error,
         )
@@ -217,9 +237,11 @@ class DoorWindow(QMainWindow):
 
         nonce = str(uuid.uuid4())
         self._scan_started[nonce] = time.perf_counter()
-        db, event, device = self.db, self.event_name, self.device
+        db, event, device, journal = self.db, self.event_name, self.device, self.journal
         self.runner.submit(
-            lambda: check_in_registration(db, event, registration_id, device=device, nonce=nonce),
+            lambda: check_in_registration(
+                db, event, registration_id, device=device, nonce=nonce, journal=journal
+            ),
             lambda outcome: self._show(outcome, nonce, from_search=True),
             self.show_error,
         )
@@ -251,8 +273,9 @@ class DoorWindow(QMainWindow):
         from checkin.door import undo
 
         db, event, device, guest = self.db, self.event_name, self.device, o.guest
+        journal = self.journal
         self.runner.submit(
-            lambda: undo(db, event, guest.code, device=device),
+            lambda: undo(db, event, guest.code, device=device, journal=journal),
             self._undone,
             self.show_error,
         )
@@ -281,7 +304,7 @@ class DoorWindow(QMainWindow):
 
         nonce = str(uuid.uuid4())
         self._scan_started[nonce] = time.perf_counter()
-        db, event, device = self.db, self.event_name, self.device
+        db, event, device, journal = self.db, self.event_name, self.device, self.journal
 
         def work() -> Outcome:
             return walk_in(
@@ -294,6 +317,7 @@ class DoorWindow(QMainWindow):
                 first_time=w.first_time,
                 device=device,
                 nonce=nonce,
+                journal=journal,
             )
 
         def done(outcome: Outcome) -> None:
@@ -340,10 +364,91 @@ class DoorWindow(QMainWindow):
         from ui.host_board import HostBoardWindow
 
         if self.host_board is None:
-            self.host_board = HostBoardWindow(self.db, self.event_name, self.runner)
+            self.host_board = HostBoardWindow(
+                self.db, self.event_name, self.runner, journal=lambda: self.journal
+            )
             self.changed.connect(self.host_board.refresh)
         self.host_board.show()
         self.host_board.raise_()
+
+    def open_import(self) -> None:
+        from ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.db, self.event_name, self.runner, self)
+        dialog.imported.connect(lambda _s: (self.reload_guests(), self.changed.emit("guests")))
+        self.wedge.set_enabled(False)
+        try:
+            dialog.exec()
+        finally:
+            self.wedge.set_enabled(True)
+
+    def save_report(self, kind: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save the list",
+            str(Path.home() / f"{kind}.pdf"),
+            "PDF to print (*.pdf);;Spreadsheet (*.csv)",
+        )
+        if not path:
+            return
+        from checkin.reports import write_report
+
+        db, event = self.db, self.event_name
+        self.show_status("Writing the list…")
+        self.runner.submit(
+            lambda: write_report(db, event, kind, path),
+            lambda r: self.show_status(f"Saved {r.out}"),
+            self.show_error,
+        )
+
+    def set_journal_folder(self, folder: str) -> None:
+        """Open this door's journal in ``folder`` (empty: no journal)."""
+        from checkin.journal import Journal
+
+        self.settings.set(S.JOURNAL_FOLDER, folder)
+        if not folder:
+            self.journal = None
+            self.journal_label.setText("· no journal")
+            return
+        db, event, device = self.db, self.event_name, self.device
+
+        def opened(journal) -> None:
+            self.journal = journal
+            self.journal_label.setText(f"· journal: {journal.path}")
+            self.journal_label.setToolTip(str(journal.path))
+
+        self.runner.submit(
+            lambda: Journal.for_event(db, event, folder, device), opened, self.show_error
+        )
+
+    def choose_journal_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the attendance journal (a USB stick or shared folder)"
+        )
+        if folder:
+            self.set_journal_folder(folder)
+
+    def merge_journals(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Journals or exports from other doors", "", "Journals (*.jsonl *.json)"
+        )
+        if not paths:
+            return
+        from checkin.merge import merge_files
+
+        db, event = self.db, self.event_name
+        self.show_status("Merging…")
+
+        def merged(report) -> None:
+            self.show_status(
+                f"Merged {len(report.files)} file(s): {report.added} new records, "
+                f"{report.already} already here, {report.duplicates} duplicate check-ins; "
+                f"{report.checked_in} guests checked in now."
+            )
+            self.reload_guests()
+            self.changed.emit("merge")
+
+        self.runner.submit(lambda: merge_files(db, event, paths), merged, self.show_error)
 
     # -- refreshing ----------------------------------------------------------------------
 

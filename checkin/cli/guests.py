@@ -15,6 +15,16 @@ def _db(args: argparse.Namespace):
     return open_database(args.database)
 
 
+def _journal(args: argparse.Namespace, db, device: str):
+    """This device's attendance journal, when --journal-folder (or its variable) is set."""
+    folder = getattr(args, "journal_folder", None)
+    if not folder:
+        return None
+    from checkin.journal import Journal
+
+    return Journal.for_event(db, args.event, folder, device)
+
+
 def register(sub, parents) -> None:
     j, e = parents["json"], parents["event"]
 
@@ -177,7 +187,15 @@ def run_import(args: argparse.Namespace) -> int:
 def run_scan(args: argparse.Namespace) -> int:
     from checkin.door import check_in
 
-    outcome = check_in(_db(args), args.event, args.code, device=args.device, nonce=args.nonce)
+    db = _db(args)
+    outcome = check_in(
+        db,
+        args.event,
+        args.code,
+        device=args.device,
+        nonce=args.nonce,
+        journal=_journal(args, db, args.device),
+    )
     if args.json:
         emit_json(outcome.as_json())
     else:
@@ -205,8 +223,9 @@ def run_search(args: argparse.Namespace) -> int:
 def run_walkin(args: argparse.Namespace) -> int:
     from checkin.walkins import walk_in
 
+    db = _db(args)
     outcome = walk_in(
-        _db(args),
+        db,
         args.event,
         name=args.name,
         email=args.email,
@@ -215,6 +234,7 @@ def run_walkin(args: argparse.Namespace) -> int:
         interests=args.interests,
         first_time=args.first_time,
         device=args.device,
+        journal=_journal(args, db, args.device),
     )
     if args.json:
         emit_json(outcome.as_json())
@@ -227,7 +247,9 @@ def run_walkin(args: argparse.Namespace) -> int:
 def run_undo(args: argparse.Namespace) -> int:
     from checkin.door import undo
 
-    result = undo(_db(args), args.event, args.code, device=args.device)
+    db = _db(args)
+    journal = _journal(args, db, args.device)
+    result = undo(db, args.event, args.code, device=args.device, journal=journal)
     if args.json:
         emit_json(
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from checkin.cli.guests import _db
+from checkin.cli.guests import _db, _journal
 from checkin.cli.output import emit_json
 
 
@@ -106,7 +106,8 @@ def run_newcomer_action(args: argparse.Namespace) -> int:
     from checkin import host_actions
 
     action = host_actions.mark_met if args.action == "met" else host_actions.release
-    message = action(_db(args), args.event, args.code)
+    db = _db(args)
+    message = action(db, args.event, args.code, journal=_journal(args, db, "command line"))
     emit_json({"ok": True, "message": message}) if args.json else print(message)
     return 0
 
@@ -114,7 +115,9 @@ def run_newcomer_action(args: argparse.Namespace) -> int:
 def run_reassign(args: argparse.Namespace) -> int:
     from checkin.host_actions import reassign
 
-    message = reassign(_db(args), args.event, args.code, args.host)
+    db = _db(args)
+    journal = _journal(args, db, "command line")
+    message = reassign(db, args.event, args.code, args.host, journal=journal)
     emit_json({"ok": True, "message": message}) if args.json else print(message)
     return 0
 
@@ -122,7 +125,9 @@ def run_reassign(args: argparse.Namespace) -> int:
 def run_checkout(args: argparse.Namespace) -> int:
     from checkin.door import check_out
 
-    r = check_out(_db(args), args.event, args.code, device=args.device)
+    db = _db(args)
+    journal = _journal(args, db, args.device)
+    r = check_out(db, args.event, args.code, device=args.device, journal=journal)
     if args.json:
         emit_json({"ok": r.undone, "message": r.message})
     else:

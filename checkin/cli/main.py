@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -47,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database URL or SQLite file (default: $CHECKIN_DATABASE_URL, else the "
         "user's data folder)",
+    )
+    parser.add_argument(
+        "--journal-folder",
+        metavar="DIR",
+        default=os.environ.get("CHECKIN_JOURNAL_FOLDER"),
+        help="also append every door action to this device's attendance journal in DIR "
+        "(a USB stick or shared folder; default: $CHECKIN_JOURNAL_FOLDER)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = {"json": _json_parent(), "event": _event_parent(), "event?": _event_parent(False)}

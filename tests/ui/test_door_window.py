@@ -122,3 +122,15 @@ def test_search_model_is_a_well_behaved_model(qtmodeltester, door):
     model = SearchResultsModel()
     model.set_hits(door.search.index.search("a"))
     qtmodeltester.check(model)
+
+
+def test_journal_folder_gets_every_door_action(qtbot, door, tmp_path):
+    folder = tmp_path / "usb-stick"
+    folder.mkdir()
+    door.set_journal_folder(str(folder))
+    qtbot.waitUntil(lambda: door.journal is not None, timeout=10_000)
+    scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
+    (journal,) = folder.glob("*.jsonl")
+    text = journal.read_text(encoding="utf-8")
+    assert "JOSE0001" in text and "Door 1" in text
+    assert "journal" in door.journal_label.text()
