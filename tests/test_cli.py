@@ -147,5 +147,5 @@ def test_door_commands_write_the_journal_and_merge_reads_it(demo, capsys, tmp_pa
     assert '"type": "header"' in lines[0].replace('":"', '": "') or "header" in lines[0]
     assert any(code in line for line in lines[1:])
     # Merging the door's journal again changes nothing: the check-in is already there.
-    rc, report, _ = run(capsys, demo, "merge", str(journal), "-e", DEMO, "--json")
+    rc, _, _ = run(capsys, demo, "merge", str(journal), "-e", DEMO, "--json")
     assert rc == 0

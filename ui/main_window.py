@@ -209,7 +209,11 @@ class DoorWindow(QMainWindow):
         widget = camera.preview_widget() if hasattr(camera, "preview_widget") else None
         if widget is not None:
             widget.setMaximumHeight(240)
+            widget.setAccessibleName("Camera picture")
             self.camera_slot.addWidget(widget)
+            # No camera: give the room to the guest list instead of an empty black box.
+            camera.available_changed.connect(widget.setVisible)
+            widget.setVisible(camera.is_available())
 
     # -- actions -------------------------------------------------------------------------
 
@@ -491,6 +495,8 @@ class DoorWindow(QMainWindow):
         self.error_line.setText(str(exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.camera is not None and hasattr(self.camera, "shutdown"):
+            self.camera.shutdown()
         self.wedge.uninstall()
         self._poll.stop()
         if self.host_board is not None:

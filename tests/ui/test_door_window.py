@@ -134,3 +134,32 @@ def test_journal_folder_gets_every_door_action(qtbot, door, tmp_path):
     text = journal.read_text(encoding="utf-8")
     assert "JOSE0001" in text and "Door 1" in text
     assert "journal" in door.journal_label.text()
+
+
+def test_no_camera_says_so_and_the_door_carries_on(qtbot, door):
+    from ui.camera import CameraScanner
+
+    camera = CameraScanner(door, devices=list)  # a laptop without a camera
+    door.attach_camera(camera)
+    with qtbot.waitSignal(camera.status_changed, timeout=5_000):
+        camera.start()
+    assert "No camera" in door.status_line.text()
+    outcome = scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    assert outcome.kind is OutcomeKind.CHECKED_IN
+
+
+def test_camera_frames_check_a_guest_in(qtbot, door):
+    from PySide6.QtGui import QImage
+    from PySide6.QtMultimedia import QVideoFrame
+
+    from checkin.qrcodes import qr_png_bytes
+    from ui.camera import CameraScanner
+
+    camera = CameraScanner(door, devices=list)
+    door.attach_camera(camera)
+    frame = QImage.fromData(qr_png_bytes("ANNA0001", box_size=8)).convertToFormat(
+        QImage.Format.Format_RGB32
+    )
+    with qtbot.waitSignal(door.result_shown, timeout=10_000) as shown:
+        camera.video_sink().setVideoFrame(QVideoFrame(frame))
+    assert shown.args[0].guest.name == "Anna Müller"
