@@ -80,6 +80,15 @@ def open_door(db, event: str, settings, runner):
 
     window = DoorWindow(db, event, settings, runner)
     window.resize(1366, 768)
+    from checkin.badges.templates import TemplateError, get_template
+    from ui.printing import PrintQueue, PrintTarget
+
+    try:
+        template = get_template(settings.get(S.BADGE_TEMPLATE))
+    except TemplateError:
+        template = get_template(S.BADGE_TEMPLATE.default)
+    target = PrintTarget(printer=settings.get(S.PRINTER))
+    window.attach_printer(PrintQueue.for_database(db, target, template, parent=window))
     if settings.get(S.CAMERA_ON):
         try:
             from ui.camera import CameraScanner

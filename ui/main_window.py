@@ -67,6 +67,7 @@ class DoorWindow(QMainWindow):
         self.camera = None  # set by attach_camera()
         self.host_board = None
         self.journal = None  # this door's attendance journal, when a folder is set
+        self.print_queue = None  # set by attach_printer()
 
         self.setWindowTitle(f"Welcome Desk — {event}")
         self.result = ResultPanel(seconds=self.settings.get(S.RESULT_SECONDS))
@@ -176,6 +177,8 @@ class DoorWindow(QMainWindow):
             return action
 
         self.walkin_action = add(door_menu, "&Walk-in…", "F3", self.open_walkin)
+        add(door_menu, "Se&ttings…", "Ctrl+,", self.open_settings)
+        add(door_menu, "Retry &failed badge prints", None, self.retry_prints)
         self.undo_action = add(door_menu, "&Undo last check-in", "Ctrl+Z", self.undo_last)
         self.reprint_action = add(door_menu, "&Reprint badge", "Ctrl+P", self.reprint)
         add(door_menu, "&Search guests", "Ctrl+F", self.focus_search)
@@ -191,6 +194,7 @@ class DoorWindow(QMainWindow):
             ("summary", "&Summary"),
         ):
             add(reports, title + "…", None, lambda _c=False, k=kind: self.save_report(k))
+        add(event_menu, "Print &badges for the list…", None, self.print_badges)
         event_menu.addSeparator()
         add(event_menu, "Attendance &journal folder…", None, self.choose_journal_folder)
         add(event_menu, "&Merge journals from other doors…", None, self.merge_journals)
@@ -266,6 +270,14 @@ class DoorWindow(QMainWindow):
         self.search.box.setFocus()
         elapsed = (time.perf_counter() - self._scan_started.pop(nonce, time.perf_counter())) * 1000
         self.result_shown.emit(outcome, elapsed)
+        queue = self.print_queue
+        if (
+            queue is not None
+            and outcome.kind is OutcomeKind.CHECKED_IN
+            and outcome.guest is not None
+            and self.settings.get(S.AUTO_PRINT)
+        ):
+            queue.auto_print(outcome.guest.registration_id)  # once per guest, off this thread
         if outcome.kind is OutcomeKind.CHECKED_IN:
             self.changed.emit("checkin")
 
@@ -339,11 +351,11 @@ class DoorWindow(QMainWindow):
         if o is None or o.guest is None:
             self.show_status("Scan or choose a guest first, then reprint.")
             return
-        printer = getattr(self, "print_queue", None)
-        if printer is None:
+        if self.print_queue is None:
             self.show_status("Badge printing is not set up on this door.")
             return
-        printer.reprint(o.guest.registration_id)
+        self.print_queue.reprint(o.guest.registration_id)
+        self.show_status(f"Reprinting the badge of {o.guest.name}…")
 
     def export_attendance(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -374,6 +386,94 @@ class DoorWindow(QMainWindow):
             self.changed.connect(self.host_board.refresh)
         self.host_board.show()
         self.host_board.raise_()
+
+    def attach_printer(self, queue) -> None:
+        """Badges go through ``queue`` (a ``ui.printing.PrintQueue``) off the UI thread."""
+        self.print_queue = queue
+        queue.queue_changed.connect(self._print_status)
+        queue.job_failed.connect(
+            lambda _job, message: self.error_line.setText(
+                f"Badge not printed: {message} — Door ▸ Retry failed badge prints"
+            )
+        )
+        queue.job_done.connect(lambda *_: self.error_line.setText(""))
+
+    def _print_status(self, pending: int, failed: int) -> None:
+        parts = []
+        if pending:
+            parts.append(f"printing {pending} badge(s)")
+        if failed:
+            parts.append(f"{failed} failed — retry from the Door menu")
+        if parts:
+            self.show_status("Badges: " + ", ".join(parts))
+
+    def retry_prints(self) -> None:
+        if self.print_queue is not None:
+            n = self.print_queue.retry_failed()
+            self.show_status(f"Retrying {n} badge(s)." if n else "No failed badges to retry.")
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        self.wedge.set_enabled(False)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+        finally:
+            self.wedge.set_enabled(True)
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        s = self.settings
+        self.device = s.get(S.DEVICE_NAME)
+        self.door_label.setText(f"at {self.device}")
+        self.sounds.enabled = s.get(S.SOUNDS)
+        self.result.seconds = s.get(S.RESULT_SECONDS)
+        if self.print_queue is not None:
+            from checkin.badges.templates import get_template
+            from ui.printing import PrintTarget
+
+            self.print_queue.set_target(PrintTarget(printer=s.get(S.PRINTER)))
+            self.print_queue.template = get_template(s.get(S.BADGE_TEMPLATE))
+        folder = s.get(S.JOURNAL_FOLDER)
+        if folder != (str(self.journal.folder) if self.journal else ""):
+            self.set_journal_folder(folder)
+        if self.camera is not None and hasattr(self.camera, "start"):
+            if s.get(S.CAMERA_ON):
+                self.camera.start(s.get(S.CAMERA) or None)
+            else:
+                self.camera.stop()
+        self.show_status("Settings saved.")
+
+    def print_badges(self) -> None:
+        """The organiser's batch: every expected guest, by last name, on the chosen stock."""
+        from checkin.badge_data import badges_for_event
+        from checkin.badges.render import render_badges
+        from checkin.badges.templates import get_template
+
+        db, event = self.db, self.event_name
+        template = get_template(self.settings.get(S.BADGE_TEMPLATE))
+
+        def work() -> bytes:
+            import io
+
+            badges = [g.badge for g in badges_for_event(db, event) if not g.cancelled]
+            out = io.BytesIO()
+            render_badges(badges, template, out)
+            return out.getvalue()
+
+        def done(pdf: bytes) -> None:
+            from ui.printing import print_preview
+
+            self.show_status("Badges ready: check the preview, then print.")
+            self.wedge.set_enabled(False)
+            dialog = print_preview(self, pdf, template)
+            dialog.finished.connect(lambda _r: self.wedge.set_enabled(True))
+            dialog.show()
+
+        self.show_status("Preparing the badges…")
+        self.runner.submit(work, done, self.show_error)
 
     def open_import(self) -> None:
         from ui.import_dialog import ImportDialog
@@ -497,6 +597,8 @@ class DoorWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.camera is not None and hasattr(self.camera, "shutdown"):
             self.camera.shutdown()
+        if self.print_queue is not None:
+            self.print_queue.close()
         self.wedge.uninstall()
         self._poll.stop()
         if self.host_board is not None:

@@ -163,3 +163,45 @@ def test_camera_frames_check_a_guest_in(qtbot, door):
     with qtbot.waitSignal(door.result_shown, timeout=10_000) as shown:
         camera.video_sink().setVideoFrame(QVideoFrame(frame))
     assert shown.args[0].guest.name == "Anna Müller"
+
+
+def test_auto_print_on_check_in_once_and_reprint_on_request(qtbot, door, tmp_path):
+    from pypdf import PdfReader
+
+    from checkin.badges.templates import get_template
+    from checkin.printlog import history
+    from ui import settings as S
+    from ui.printing import PrintQueue, PrintTarget
+
+    target = PrintTarget(pdf_path=str(tmp_path / "badge-{job}.pdf"))
+    queue = PrintQueue.for_database(door.db, target, get_template("zebra-4x3"), parent=door)
+    door.attach_printer(queue)
+    door.settings.set(S.AUTO_PRINT, True)
+    with qtbot.waitSignal(queue.job_done, timeout=20_000):
+        outcome = scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    (badge,) = tmp_path.glob("badge-*.pdf")
+    width, height = PdfReader(badge).pages[0].mediabox.upper_right
+    assert (round(float(width)), round(float(height))) == (288, 216)  # 4 × 3 in
+    scan_with_keyboard_wedge(qtbot, door, "ANNA0001")  # already in: no second auto badge
+    qtbot.wait(300)
+    assert len(list(tmp_path.glob("badge-*.pdf"))) == 1
+    with qtbot.waitSignal(queue.job_done, timeout=20_000):
+        QTest.keyClick(door, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    kinds = [r.kind for r in history(door.db, outcome.guest.registration_id)]
+    assert sorted(kinds) == ["auto", "reprint"]
+
+
+def test_settings_dialog_saves_and_applies(qtbot, door):
+    from ui import settings as S
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(door.settings, door)
+    qtbot.addWidget(dialog)
+    dialog.device.setText("Side door")
+    dialog.seconds.setValue(12)
+    dialog._save()
+    door.apply_settings()
+    assert door.settings.get(S.DEVICE_NAME) == "Side door"
+    assert door.device == "Side door" and door.result.seconds == 12
+    outcome = scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
+    assert outcome.device == "Side door"
