@@ -94,7 +94,7 @@ class ResultPanel(QFrame):
             "font-weight: bold; border-top-left-radius: 10px; border-top-right-radius: 10px;"
         )
 
-    def show_ready(self, message: str = "Scan a code, or type a name") -> None:
+    def show_ready(self, message: str = "Scan a code\nor type a name") -> None:
         self._reset.stop()
         self.outcome = None
         self._set_band(READY)
