@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,24 @@ def make_application():
     return app
 
 
+def _no_display() -> bool:
+    """On Linux without X11 or Wayland (an SSH session, a server) Qt would just abort."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    )
+
+
 def run(database: str | None = None, event: str | None = None) -> int:
+    if _no_display():
+        print(
+            "checkin: no display to open the app on. Run it on the laptop's desktop, or try "
+            "`xvfb-run checkin gui`; every door action is also a command (`checkin --help`).",
+            file=sys.stderr,
+        )
+        return 1
     from PySide6.QtWidgets import QDialog, QMessageBox
 
     from checkin.db import open_database

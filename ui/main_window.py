@@ -177,6 +177,7 @@ class DoorWindow(QMainWindow):
             return action
 
         self.walkin_action = add(door_menu, "&Walk-in…", "F3", self.open_walkin)
+        add(door_menu, "Make the chosen guest a &host", "Ctrl+H", self.make_host)
         add(door_menu, "Se&ttings…", "Ctrl+,", self.open_settings)
         add(door_menu, "Retry &failed badge prints", None, self.retry_prints)
         self.undo_action = add(door_menu, "&Undo last check-in", "Ctrl+Z", self.undo_last)
@@ -386,6 +387,25 @@ class DoorWindow(QMainWindow):
             self.changed.connect(self.host_board.refresh)
         self.host_board.show()
         self.host_board.raise_()
+
+    def make_host(self) -> None:
+        """The guest chosen in the search list (or just shown) becomes a host tonight."""
+        hit = self.search.model.hit(self.search.selected_row()) if self.search.model.hits else None
+        code = hit.code if hit else (self.result.outcome.guest.code if self.result.outcome
+                                     and self.result.outcome.guest else None)  # fmt: skip
+        if code is None:
+            self.show_status("Search for the guest first, then Ctrl+H makes them a host.")
+            return
+        from checkin.host_actions import add_host
+
+        db, event = self.db, self.event_name
+
+        def done(h) -> None:
+            where = "here now" if h.present else "once they check in"
+            self.show_status(f"{h.name} hosts up to {h.capacity} newcomers ({where}).")
+            self.changed.emit("hosts")
+
+        self.runner.submit(lambda: add_host(db, event, code=code), done, self.show_error)
 
     def attach_printer(self, queue) -> None:
         """Badges go through ``queue`` (a ``ui.printing.PrintQueue``) off the UI thread."""

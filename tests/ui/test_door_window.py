@@ -205,3 +205,13 @@ def test_settings_dialog_saves_and_applies(qtbot, door):
     assert door.device == "Side door" and door.result.seconds == 12
     outcome = scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
     assert outcome.device == "Side door"
+
+
+def test_make_a_guest_a_host_from_the_door(qtbot, door):
+    QTest.keyClicks(door.search.box, "garcia", delay=70)
+    qtbot.waitUntil(lambda: door.search.model.rowCount() == 1)
+    with qtbot.waitSignal(door.changed, timeout=10_000):
+        QTest.keyClick(door, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert "José García hosts up to 3" in door.status_line.text()
+    outcome = scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
+    assert outcome.is_host
