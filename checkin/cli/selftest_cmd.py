@@ -44,10 +44,11 @@ _NEEDS = {
 
 def run_selftest(args: argparse.Namespace) -> int:
     from checkin import __version__
-    from checkin.selftest import qt_probe_main
     from checkin.selftest import run_selftest as run
 
     if args.qt_probe is not None:
+        from ui.selftest_probe import qt_probe_main  # the child process: Qt lives in ui/
+
         return qt_probe_main(args.qt_probe or None)
     only = None
     if args.step:
