@@ -92,4 +92,4 @@ class TaskRunner(QObject):
         if failed is not None:
             failed(exc)  # type: ignore[arg-type]
         else:
-            log.error("background task failed: %s", exc)
+            log.error("background task failed: %s", type(exc).__name__)  # no guest data

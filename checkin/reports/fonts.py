@@ -40,7 +40,7 @@ class Fonts:
         try:
             runs = self.segment(text, bold)
         except Exception:  # a font that fails to load must not stop the list
-            log.exception("font fallback failed for %r", text)
+            log.exception("font fallback failed (text not logged: guest data)")
             return escape(text)
         base = self.bold if bold else self.regular
         return "".join(
