@@ -23,6 +23,8 @@ def make_application():
     from ui.settings import APPLICATION, ORGANISATION
     from ui.theme import STYLE
 
+    # QtMultimedia reports every codec library it did not find; nothing a volunteer can act on.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
