@@ -96,8 +96,8 @@ def write_pdf(
         if slot == 0 and i:
             canvas.showPage()
         if slot == 0:
-            canvas.setFont("Helvetica", 9)
-            canvas.drawString(10 * mm, height - 12 * mm, f"{title} — check-in codes")
+            heading = f"{title} — check-in codes"
+            _centred(canvas, heading, width / 2, height - 12 * mm, width - 20 * mm, 10)
         c, r = slot % cols, slot // cols
         x0 = 10 * mm + c * cell_w
         y0 = height - 20 * mm - (r + 1) * cell_h
@@ -118,13 +118,20 @@ def write_pdf(
 
 
 def _centred(canvas, text: str, x: float, y: float, width: float, size: float) -> None:
-    # TODO(badges): use the bundled font chain so every script prints.
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    """One line centred on x, in the badge fonts: every script prints, shaped and in order."""
+    from checkin.badges.text import fit_text
 
-    while size > 5 and stringWidth(text, "Helvetica", size) > width:
-        size -= 0.5
-    canvas.setFont("Helvetica", size)
-    canvas.drawCentredString(x, y, text)
+    fitted = fit_text(
+        text, bold=False, width=width, height=size * 1.4, max_size=size, min_size=5, max_lines=1
+    )
+    if not fitted.lines:
+        return
+    line, points = fitted.lines[0], fitted.size
+    cursor = x - line.width * points / 2
+    for run in line.runs:
+        canvas.setFont(run.face.name, points)
+        canvas.drawString(cursor, y, run.text)
+        cursor += run.width * points
 
 
 def write_codes(db: Database, event: str | int, out: str | os.PathLike, codes=None) -> int:
