@@ -4,6 +4,7 @@ torn line; all or nothing; and (hypothesis) idempotent and order independent."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import json
 import shutil
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import sqlite
 
 from checkin.db import Database, open_database
 from checkin.door import check_in, check_out, undo
@@ -22,8 +24,9 @@ from checkin.errors import InvalidInput
 from checkin.export import export_attendance
 from checkin.journal import FORMAT, Journal
 from checkin.merge import merge_files
+from checkin.merge.apply import _sqlite_time
 from checkin.models import Assignment, CheckIn, Event, Host, Person, Registration
-from checkin.timeutil import utcnow
+from checkin.timeutil import as_utc, utcnow
 from checkin.walkins import walk_in
 from tests.support.factories import event_with_guests, guest
 
@@ -418,3 +421,63 @@ def test_a_newcomer_hosted_at_two_doors_keeps_the_later_host(fresh, tmp_path):
     statuses = sorted((h[1], h[3]) for h in snapshot(target)["hosting"])
     assert statuses == [("2001", "superseded"), ("2002", "active")]
     assert ("2002", 1) in snapshot(target)["hosts"]  # Henk's load follows
+
+
+# ---- the bulk writes ------------------------------------------------------------------------
+
+
+def test_merged_times_are_stored_exactly_as_the_door_stores_them(db, tmp_path):
+    """The merge writes its rows straight to the driver: its times must be the very values
+    SQLAlchemy writes (SQLite compares them as text), whatever offset the file used."""
+    event_with_guests(db, EVENT, guests())
+    berlin = dt.timezone(dt.timedelta(hours=2))
+    whole = _at(3).astimezone(berlin)  # a whole second, in another offset
+    fine = _at(4) + dt.timedelta(microseconds=7)
+    lines = [{"type": "header", "format": FORMAT, "version": 1, "event": EVENT,
+              "device": "Door 1"}]  # fmt: skip
+    for n, (code, at) in enumerate((("1001", whole), ("1002", fine))):
+        rid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"times/{n}"))
+        lines.append({"type": "checkin", "id": rid, "nonce": rid, "at": at.isoformat(),
+                      "device": "Door 1", "guest": _base(code)})  # fmt: skip
+    path = tmp_path / "door-1.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    merge_files(db, EVENT, [path])
+    check_in(db, EVENT, "1003", device="Door 1", now=whole)  # the same times, as doors write
+    check_in(db, EVENT, "1004", device="Door 1", now=fine)
+    with db.read() as s:  # raw values, as the driver hands them back
+        log = dict(s.execute(text(
+            "SELECT r.code, c.at FROM checkin c JOIN registration r ON r.id = c.registration_id"
+        )).all())  # fmt: skip
+        seen = dict(s.execute(text("SELECT code, checked_in_at FROM registration")).all())
+    assert log["1001"] == log["1003"] and log["1002"] == log["1004"]
+    assert seen["1001"] == seen["1003"] and seen["1002"] == seen["1004"]
+    (anna, _), = _reg(db, code="1001")  # fmt: skip
+    assert anna.checked_in_at == whole and anna.first_time is True
+
+
+def test_the_driver_writes_times_in_sqlalchemys_own_sqlite_format():
+    store = sqlite.DATETIME().bind_processor(sqlite.dialect())
+    berlin = dt.timezone(dt.timedelta(hours=2))
+    for value in (T0, _at(1.5) + dt.timedelta(microseconds=7), T0.astimezone(berlin),
+                  dt.datetime(999, 1, 2, 3, 4, 5, tzinfo=dt.UTC)):  # fmt: skip
+        assert _sqlite_time(value) == store(as_utc(value).replace(tzinfo=None))
+    assert _sqlite_time(None) is None
+
+
+def test_a_merge_leaves_the_garbage_collector_as_it_found_it(sqlite_db, tmp_path):
+    event_with_guests(sqlite_db, EVENT, guests())
+    path = write_journal(tmp_path, 1, [("checkin", 0, 1, "active")])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(path.read_text(encoding="utf-8") + '{"type": "checkin"}\n', encoding="utf-8")
+    assert gc.isenabled()
+    merge_files(sqlite_db, EVENT, [path])
+    assert gc.isenabled()
+    with pytest.raises(InvalidInput):
+        merge_files(sqlite_db, EVENT, [bad])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        merge_files(sqlite_db, EVENT, [path])
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()

@@ -48,7 +48,7 @@ from checkin import hosting
 from checkin.db import Database
 from checkin.events import find_event
 from checkin.merge.apply import Merge
-from checkin.merge.inputs import FileSummary, read_inputs
+from checkin.merge.inputs import FileSummary, Parsed, collector_paused, read_inputs
 
 __all__ = ["MergeReport", "merge_files"]
 
@@ -78,7 +78,11 @@ def merge_files(db: Database, event: str | int, paths: list[str | os.PathLike]) 
     """Merge journals and exports into ``event``: all of it, or (on an error) nothing."""
     with db.read() as session:
         name = find_event(session, event).name
-    parsed = read_inputs(paths, name)
+    with collector_paused():  # everything the merge held is freed before the collector resumes
+        return _merge(db, event, read_inputs(paths, name))
+
+
+def _merge(db: Database, event: str | int, parsed: Parsed) -> MergeReport:
     with db.write() as session:
         ev = find_event(session, event)
         hosting.lock_event(session, ev.id)  # live doors on PostgreSQL wait for the merge

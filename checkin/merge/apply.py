@@ -1,7 +1,9 @@
 """Writing a merge into the database: the CheckIn log, assignments, then the projections.
 
 Bulk statements throughout (one query to read what is there, executemany to write), so a
-hundred thousand records merge in seconds. See checkin.merge for the rules.
+hundred thousand records merge in seconds: the big writes (the new CheckIn rows, the
+projections) go straight to the driver with their values converted once, see _Driver.
+See checkin.merge for the rules.
 """
 
 from __future__ import annotations
@@ -20,18 +22,70 @@ from checkin.merge.guests import Guests
 from checkin.merge.inputs import EXPORT_NONCE, AssignmentFact, LogFact, Parsed
 from checkin.merge.rules import Log, State, ended_first, is_open, project
 from checkin.models import Assignment, CheckIn, Event, Host, QueueEntry, Registration
+from checkin.timeutil import as_utc
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
 MERGE_CACHE_KIB = 64 * 1024
+LOG_COLUMNS = ("id", "event_id", "registration_id", "action", "at", "device", "nonce", "ref_id")
+PROJECTION = ("checked_in_at", "checked_in_device", "checkin_id", "checked_out_at", "first_time")
+_NOTHING = State()
+
+
+class _Driver:
+    """Many rows in one executemany straight to the DB-API driver, values converted here once.
+
+    SQLAlchemy's per-row parameter processing would be most of the cost at 100,000 rows
+    (see checkin.bulk). Times are written as UTCDateTime stores them: naive UTC, and on
+    SQLite the text form SQLAlchemy's DateTime writes and reads back.
+    """
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        dialect = conn.dialect
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.quote = dialect.identifier_preparer.quote
+        self.time = _sqlite_time if dialect.name == "sqlite" else _naive_utc
+
+    def insert(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if rows:
+            names = ", ".join(map(self.quote, columns))
+            marks = ", ".join(self.mark for _ in columns)
+            sql = f"INSERT INTO {self.quote(table)} ({names}) VALUES ({marks})"
+            self.conn.exec_driver_sql(sql, rows)
+
+    def update(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """UPDATE by primary key: each row is the new values of ``columns``, then the id."""
+        if rows:
+            values = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
+            sql = f"UPDATE {self.quote(table)} SET {values} WHERE id = {self.mark}"
+            self.conn.exec_driver_sql(sql, rows)
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo is dt.UTC else as_utc(value)).replace(tzinfo=None)
+
+
+def _sqlite_time(value: dt.datetime | None) -> str | None:
+    """The text SQLAlchemy's SQLite DATETIME stores (its own storage format): UTC, to the µs."""
+    if value is None:
+        return None
+    v = value if value.tzinfo is dt.UTC else as_utc(value)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 (faster than isoformat())
+        v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond
+    )  # fmt: skip
 
 
 class Merge:
     def __init__(self, session: Session, ev: Event, report) -> None:
         self.conn = session.connection()
+        self.driver = _Driver(self.conn)
         self.ev = ev
         self.report = report
         self.guests = Guests(self.conn, ev)
-        self._added: set[str] = set()
+        # Each guest's log: the stored records as Log, the ones this merge adds as LogFact.
+        self.logs: dict[int, dict[str, Log | LogFact]] = defaultdict(dict)
 
     def run(self, parsed: Parsed) -> None:
         sqlite = self.conn.dialect.name == "sqlite"
@@ -68,7 +122,6 @@ class Merge:
     def _log(self, facts: list[LogFact]) -> set[int]:
         """Add the new records to the CheckIn log; keep the whole log in memory for the
         projection (one read of the table, not two)."""
-        self.logs: dict[int, dict[str, Log | LogFact]] = defaultdict(dict)
         nonces: set[str] = set()
         synthetic: dict[tuple, str] = {}  # an export's stand-ins, by (guest, door, second)
         real: set[tuple] = set()
@@ -94,56 +147,44 @@ class Merge:
                 else:
                     real.add(key)
         ids = {cid for log in self.logs.values() for cid in log}
-        rows: list[dict] = []
+        rows: list[tuple] = []  # the new CheckIn rows, in (at, id) order, ready for the driver
         replaced: dict[str, int] = {}
         touched: set[int] = set()
-        logs, resolve, event_id, already = self.logs, self.guests.resolve, self.ev.id, 0
-        by_code = self.guests.by_code
+        logs, resolve, by_code = self.logs, self.guests.resolve, self.guests.by_code
+        event_id, time, already = self.ev.id, self.driver.time, 0
         for f in sorted(facts, key=itemgetter(3, 0)):  # by (at, id); a hundred thousand
-            if f.id in ids or f.nonce in nonces:
+            fid, nonce, action, at, device, guest, ref, from_export = f
+            if fid in ids or nonce in nonces:
                 already += 1
                 continue
-            rid = by_code.get(f.guest.code) or resolve(f.guest)
+            rid = by_code.get(guest.code) or resolve(guest)
             assert rid is not None  # place_all created every guest
-            if exports and f.action == "checkin":
-                key = (rid, f.device, f.at.replace(microsecond=0))
-                if f.synthetic and key in real:  # the door's own record of it is here
+            if exports and action == "checkin":
+                key = (rid, device, at.replace(microsecond=0))
+                if from_export and key in real:  # the door's own record of it is here
                     already += 1
                     continue
-                if f.synthetic:
-                    synthetic[key] = f.id
+                if from_export:
+                    synthetic[key] = fid
                 else:
                     real.add(key)
                     if key in synthetic:  # the real record replaces an export's stand-in
                         replaced[synthetic.pop(key)] = rid
-            ids.add(f.id)
-            nonces.add(f.nonce)
+            ids.add(fid)
+            nonces.add(nonce)
             touched.add(rid)
-            logs[rid][f.id] = f  # a LogFact has everything project() reads from a Log
-            rows.append(
-                {
-                    "id": f.id,
-                    "event_id": event_id,
-                    "registration_id": rid,
-                    "action": f.action,
-                    "at": f.at,
-                    "device": f.device,
-                    "nonce": f.nonce,
-                    "ref_id": f.ref,
-                }
-            )
+            logs[rid][fid] = f  # a LogFact has everything project() reads from a Log
+            rows.append((fid, event_id, rid, action, time(at), device, nonce, ref))
         self.report.already += already
         if replaced:
-            rows = [r for r in rows if r["id"] not in replaced]
+            rows = [r for r in rows if r[0] not in replaced]
             gone = list(replaced)
             for i in range(0, len(gone), CHUNK):
                 self.conn.execute(delete(CheckIn).where(CheckIn.id.in_(gone[i : i + CHUNK])))
             for cid, rid in replaced.items():
                 self.logs[rid].pop(cid, None)
-        if rows:
-            self.conn.execute(insert(CheckIn), rows)
+        self.driver.insert(CheckIn.__tablename__, LOG_COLUMNS, rows)
         self.report.added = len(rows)
-        self._added = {r["id"] for r in rows}
         return touched
 
     # -- hosting --
@@ -246,10 +287,17 @@ class Merge:
         )
         earlier = self._earlier_check_ins({row[6] for row in current.values()})
         states: dict[int, State] = {}
-        updates: list[dict] = []
+        updates: list[tuple] = []
+        logs, time = self.logs, self.driver.time
+        duplicated = 0
         for rid, (at, device, cid, out, first, flag, person) in current.items():
-            state, duplicates = project(list(self.logs.get(rid, {}).values()))
-            self.report.duplicates += len(duplicates & self._added)
+            log = logs.get(rid)
+            if log:
+                state, duplicates = project(log.values())
+                if duplicates:  # those this merge added
+                    duplicated += sum(type(log[d]) is LogFact for d in duplicates)
+            else:
+                state = _NOTHING  # what project() makes of no records
             states[rid] = state
             new_first = None
             if state.checked_in_at is not None:
@@ -262,23 +310,9 @@ class Merge:
             old = (at, device, cid, out, first)  # aware UTC already (UTCDateTime)
             new = (state.checked_in_at, state.device, state.checkin_id, state.checked_out_at)
             if old != (*new, new_first):
-                updates.append(
-                    {"b_id": rid, "b_at": new[0], "b_dev": new[1], "b_cid": new[2]}
-                    | {"b_out": new[3], "b_first": new_first}
-                )
-        if updates:
-            self.conn.execute(
-                update(Registration)
-                .where(Registration.id == bindparam("b_id"))
-                .values(
-                    checked_in_at=bindparam("b_at"),
-                    checked_in_device=bindparam("b_dev"),
-                    checkin_id=bindparam("b_cid"),
-                    checked_out_at=bindparam("b_out"),
-                    first_time=bindparam("b_first"),
-                ),
-                updates,
-            )
+                updates.append((time(new[0]), new[1], new[2], time(new[3]), new_first, rid))
+        self.report.duplicates += duplicated
+        self.driver.update(Registration.__tablename__, PROJECTION, updates)
         return states
 
     def _rows_of(self, rids: set[int], key, *columns) -> list[tuple]:

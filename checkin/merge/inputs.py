@@ -7,9 +7,12 @@ the whole merge (naming the file and line) and nothing is half merged.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -223,8 +226,32 @@ def _parse_export(path: Path, doc: object, event: str, out: Parsed) -> None:
     out.files.append(summary)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: for reading and merging many records.
+
+    A merge holds a few hundred thousand small objects (records, facts, rows), none of them
+    in a reference cycle, and the collector would walk them over and over as they pile up:
+    a third of the time of a 100,000-record merge. Reference counting still frees
+    everything as usual; cycles made meanwhile (anywhere in the process) are collected once
+    the collector resumes. Re-enabled only if it was enabled: a caller's choice stands.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_inputs(paths: list[str | os.PathLike], event: str) -> Parsed:
     """Every file (a folder means its journals), parsed before the database is touched."""
+    with collector_paused():
+        return _read_inputs(paths, event)
+
+
+def _read_inputs(paths: list[str | os.PathLike], event: str) -> Parsed:
     out = Parsed()
     files: list[Path] = []
     for p in map(Path, paths):

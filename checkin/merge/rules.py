@@ -7,7 +7,7 @@ makes merging order independent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Collection
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -20,8 +20,7 @@ class Log(NamedTuple):  # a named tuple: a merge holds the whole log in memory
     ref: str | None
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):  # one per guest touched: a named tuple is quick to make
     checked_in_at: dt.datetime | None = None
     device: str | None = None
     checkin_id: str | None = None
@@ -29,7 +28,7 @@ class State:
     last_undo: dt.datetime | None = None
 
 
-def _cancelled(logs: list) -> tuple[set[str], dt.datetime | None]:
+def _cancelled(logs: Collection) -> tuple[set[str], dt.datetime | None]:
     """What the undos cancel (see checkin.merge), and when the last one was."""
     by_id = {r.id: r for r in logs}
     cancelled: set[str] = set()
@@ -53,12 +52,14 @@ def _cancelled(logs: list) -> tuple[set[str], dt.datetime | None]:
 _BY_TIME = attrgetter("at", "id")  # works on Log and on a LogFact alike
 
 
-def project(logs: list) -> tuple[State, set[str]]:
+def project(logs: Collection) -> tuple[State, set[str]]:
     """One guest's state from their log, and which check-ins were duplicates (see above)."""
     cancelled: set[str] = set()
     last_undo = None
-    if any(r.action == "undo" for r in logs):
-        cancelled, last_undo = _cancelled(logs)
+    for r in logs:  # (not any(): fifty thousand guests with a record or two each)
+        if r.action == "undo":
+            cancelled, last_undo = _cancelled(logs)
+            break
     first: Log | None = None
     out_at: dt.datetime | None = None
     present = False
