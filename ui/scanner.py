@@ -25,6 +25,17 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Scanners type capitals as Shift + letter (some send AltGr or Num Lock too): a modifier on
+# its own is part of a burst, never a sign that a person is typing.
+_MODIFIER_KEYS = {
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock,
+    Qt.Key.Key_NumLock,
+}
 _BLOCKING_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -104,6 +115,8 @@ class KeyboardWedge(QObject):
     def _key(self, target: QObject, event: QKeyEvent) -> bool:
         now = self._clock()
         text = event.text()
+        if event.key() in _MODIFIER_KEYS:
+            return False  # let it through untouched; the held keys stay held
         if event.key() in _ENTER:
             if self._is_burst(now):
                 self._emit_scan()
