@@ -24,7 +24,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Scanners end a code with Enter, or (configured so) with Tab.
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 # Scanners type capitals as Shift + letter (some send AltGr or Num Lock too): a modifier on
 # its own is part of a burst, never a sign that a person is typing.
 _MODIFIER_KEYS = {
