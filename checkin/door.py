@@ -488,6 +488,26 @@ def undo(
         if reg.checked_in_at is None:
             return UndoResult(False, guest_of(reg), f"{reg.person.full_name} is not checked in.")
         now = utcnow()
+        if reg.checked_out_at is None and (back := _return_to_undo(session, reg)) is not None:
+            # They came back after checking out: undoing that keeps their first arrival.
+            again, left_at = back
+            session.add(
+                CheckIn(
+                    id=str(uuid.uuid4()),
+                    event_id=ev.id,
+                    registration_id=reg.id,
+                    action="undo",
+                    at=now,
+                    device=device,
+                    nonce=nonce,
+                    ref_id=again,
+                )
+            )
+            reg.checked_out_at = left_at
+            session.flush()
+            hosting.person_left(session, ev.id, reg.id, now, "undone")
+            name = reg.person.full_name
+            return UndoResult(True, guest_of(reg), f"{name}'s return undone; first arrival kept.")
         session.add(
             CheckIn(
                 id=str(uuid.uuid4()),
@@ -510,6 +530,30 @@ def undo(
         return UndoResult(True, guest_of(reg), f"Check-in of {reg.person.full_name} undone.")
 
     return journaled(db, journal, work, nonce=nonce)  # journal hook
+
+
+def _return_to_undo(session: Session, reg: Registration) -> tuple[str, dt.datetime] | None:
+    """(id of the latest check-in, time of the checkout before it) when the guest is in
+    because they came back, else None."""
+    latest = session.execute(
+        select(CheckIn.id, CheckIn.at)
+        .where(CheckIn.registration_id == reg.id, CheckIn.action == "checkin")
+        .order_by(CheckIn.at.desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.id == reg.checkin_id:
+        return None
+    left = session.scalar(
+        select(CheckIn.at)
+        .where(
+            CheckIn.registration_id == reg.id,
+            CheckIn.action == "checkout",
+            CheckIn.at <= latest.at,
+        )
+        .order_by(CheckIn.at.desc())
+        .limit(1)
+    )
+    return (latest.id, left) if left is not None else None
 
 
 def check_out(

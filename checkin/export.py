@@ -38,11 +38,12 @@ COLUMNS = (
     "host",
     "source",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def spreadsheet_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    # Leading spaces too: some spreadsheets trim them and then read a formula.
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
         return "'" + value
     return value
 

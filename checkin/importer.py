@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from checkin.bulk import insert_many, reserve_ids
@@ -323,8 +323,12 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
     insert_many(session, Registration.__table__, new_regs)
 
     reg_updates = []
+    new_keys = _moved_identities(session, plan.updates)
     for row, match in plan.updates:
-        person_updates.append({"id": match.person_id, **_person_fields(row)})
+        fields = _person_fields(row)
+        if match.person_id in new_keys:
+            fields["email_key"] = new_keys[match.person_id]
+        person_updates.append({"id": match.person_id, **fields})
         values = {"id": match.reg_id, "updated_at": now, **_reg_fields(row)}
         if row.ticket_code and row.ticket_code != match.code:
             values["code"] = row.ticket_code
@@ -372,7 +376,50 @@ def _apply(session: Session, event: Event, plan: _Plan, summary: ImportSummary, 
             elif row.host_capacity:
                 h.capacity = row.host_capacity
             summary.hosts += 1
+        session.flush()
+        _hosts_changed(session, event, [rid for rid, _ in host_regs], now)
     session.flush()
+
+
+def _hosts_changed(session: Session, event: Event, host_reg_ids: list[int], now) -> None:
+    """During an evening, a re-import may make a guest a host or give a host more room:
+    a newcomer who becomes a host stops being hosted, and the queue is served."""
+    from checkin import hosting
+
+    hosting.lock_event(session, event.id)
+    newcomers = session.scalars(
+        select(Registration.id).where(
+            Registration.id.in_(host_reg_ids), Registration.first_time.is_(True)
+        )
+    ).all()
+    for rid in newcomers:
+        hosting.person_left(session, event.id, rid, now, "became_host")
+        session.execute(update(Registration).where(Registration.id == rid).values(first_time=False))
+    hosting.serve_queue(session, event.id, now)
+
+
+def _moved_identities(session: Session, updates: list[tuple[GuestRow, _Existing]]) -> dict:
+    """Person id -> new email identity, for guests whose updated row has a new email.
+
+    The identity follows the address (so forget, walk-ins and `host add --email` find them
+    by it), unless another person already owns that address.
+    """
+    changed = {m.person_id: r.email for r, m in updates if r.email and r.email != m.person["email"]}
+    if not changed:
+        return {}
+    owners: dict[str, int] = {}
+    keys = sorted(set(changed.values()))
+    for chunk in _chunks(keys):
+        owners.update(
+            session.execute(
+                select(Person.email_key, Person.id).where(Person.email_key.in_(chunk))
+            ).all()
+        )
+    moved: dict[int, str] = {}
+    for pid, key in changed.items():
+        if owners.get(key, pid) == pid and key not in moved.values():
+            moved[pid] = key
+    return moved
 
 
 def _update_many(session: Session, table, rows: list[dict]) -> None:

@@ -102,14 +102,22 @@ def forget(
     with db.write() as session:
         conn = session.connection()
         if key:
-            people = list(conn.scalars(select(Person.id).where(Person.email_key == key)))
+            # Their identity row, and any row the importer kept with their address but no key
+            # (a second ticket, or friends a buyer registered under the buyer's email).
+            people = list(
+                conn.scalars(
+                    select(Person.id).where(
+                        or_(Person.email_key == key, func.lower(Person.email) == key)
+                    )
+                )
+            )
         else:
             people = sorted(
                 set(conn.scalars(select(Registration.person_id).where(Registration.code == code)))
             )
         if not people:
             raise NotFound(f"Nobody with {'email ' + key if key else 'code ' + str(code)}.")
-        if len(people) > 1:
+        if not key and len(people) > 1:
             raise InvalidInput(f"Code {code} belongs to {len(people)} people; use --email.")
         marks = _identifying_marks(conn, people)
         events = tuple(
@@ -121,6 +129,7 @@ def forget(
             )
         )
         regs = list(conn.scalars(select(Registration.id).where(Registration.person_id.in_(people))))
+        _leave_hosting(session, regs)
         _delete_registrations(conn, regs)
         conn.execute(delete(PersonTag).where(PersonTag.person_id.in_(people)))
         conn.execute(delete(Person).where(Person.id.in_(people)))
@@ -155,6 +164,23 @@ def mentions(folder: str | os.PathLike, marks: list[bytes]) -> tuple[str, ...]:
         if any(m in data for m in marks):
             found.append(str(path))
     return tuple(found)
+
+
+def _leave_hosting(session, regs: list[int]) -> None:
+    """As if they had left: a newcomer's host gets the slot back, a host's newcomers go back
+    to the front of the queue for another host. Then their rows can go."""
+    from checkin import hosting
+    from checkin.timeutil import utcnow
+
+    now = utcnow()
+    # A forgotten host can no longer be given anyone, not even their own newcomers back.
+    session.execute(update(Host).where(Host.registration_id.in_(regs)).values(active=False))
+    rows = session.execute(
+        select(Registration.id, Registration.event_id).where(Registration.id.in_(regs))
+    ).all()
+    for reg_id, event_id in rows:
+        hosting.person_left(session, event_id, reg_id, now, "forgotten")
+    session.flush()
 
 
 def _delete_registrations(conn: Connection, regs: list[int]) -> None:

@@ -78,6 +78,9 @@ class GuestIndex:
         self._codes: dict[str, int] = {}  # folded code -> registration id (exact only)
         self._words_of: dict[int, set[str]] = {}
         self._vocab: list[str] = []
+        self._blob = ""
+        self._offsets: list[int] = []
+        self._by_length: dict[int, list[str]] = {}
         self._vocab_dirty = False
 
     def __len__(self) -> int:
@@ -136,7 +139,7 @@ class GuestIndex:
             for word in self._vocab:
                 self._offsets.append(pos)
                 pos += len(word) + 1
-            self._by_length: dict[int, list[str]] = {}
+            self._by_length = {}
             for word in self._vocab:
                 self._by_length.setdefault(len(word), []).append(word)
             self._vocab_dirty = False

@@ -124,3 +124,19 @@ def test_walk_in_registers_and_checks_in_once(db):
     again = walk_in(db, EVENT, name="Zoë Ångström", email="zoe@example.com")
     assert again.kind is OutcomeKind.ALREADY_CHECKED_IN
     assert search_guests(db, EVENT, "angstrom")[0].checked_in
+
+
+def test_undoing_a_return_keeps_the_first_arrival(db):
+    from checkin.door import check_out
+
+    _setup(db)
+    first = check_in(db, EVENT, "1001", device="Door 1")
+    check_out(db, EVENT, "1001")
+    back = check_in(db, EVENT, "1001", device="Door 2")
+    assert back.kind is OutcomeKind.CHECKED_IN and "Back again" in back.warnings[0]
+    result = undo(db, EVENT, "1001")
+    assert result.undone and "return" in result.message
+    hit = search_guests(db, EVENT, "anna")[0]
+    assert hit.checked_in  # still counted as attended, from the first arrival
+    again = check_in(db, EVENT, "1001", device="Door 1")
+    assert again.kind is OutcomeKind.CHECKED_IN and again.checked_in_at == first.checked_in_at

@@ -129,3 +129,40 @@ def test_explicit_mapping_for_an_odd_file(db, tmp_path):
     assert summary.added == 1
     hit = search_guests(db, EVENT, "jose")[0]
     assert hit.name == "José García" and hit.company == "Atlas"
+
+
+def test_a_changed_email_moves_the_identity_with_it(db, tmp_path):
+    from checkin.walkins import walk_in
+
+    create_event(db, EVENT)
+    v1, v2 = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    v1.write_text("Name,Email,Ticket\nAnna Müller,old@example.org,T1\n", encoding="utf-8")
+    v2.write_text("Name,Email,Ticket\nAnna Müller,new@example.org,T1\n", encoding="utf-8")
+    import_guest_list(db, EVENT, v1)
+    import_guest_list(db, EVENT, v2)
+    # A walk-in with the new address is the same guest, not a second registration.
+    again = walk_in(db, EVENT, name="Anna Müller", email="new@example.org")
+    assert again.guest.code == "T1"
+    assert _counts(db) == (1, 1)
+
+
+def test_re_import_during_the_evening_can_make_a_newcomer_a_host(db, tmp_path):
+    from checkin.host_actions import host_board
+
+    create_event(db, EVENT)
+    v1, v2 = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    v1.write_text(
+        "Name,Email,Ticket,Host,First time\n"
+        "Hana Host,h@example.org,H1,yes,\nNora New,n@example.org,N1,,yes\n"
+        "Ned New,d@example.org,N2,,yes\n",
+        encoding="utf-8",
+    )
+    v2.write_text(v1.read_text(encoding="utf-8").replace("N1,,yes", "N1,yes,"), encoding="utf-8")
+    import_guest_list(db, EVENT, v1)
+    check_in(db, EVENT, "H1")
+    check_in(db, EVENT, "N1")  # hosted by Hana
+    import_guest_list(db, EVENT, v2)  # Nora volunteers to host
+    board = host_board(db, EVENT)
+    assert {h.code for h in board.hosts} == {"H1", "N1"}
+    assert all(not h.newcomers for h in board.hosts)  # Nora is no longer anyone's newcomer
+    assert check_in(db, EVENT, "N2").host is not None

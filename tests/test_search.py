@@ -82,3 +82,7 @@ def test_search_against_the_database(db):
     )
     hits = search_guests(db, EVENT, "garcia")
     assert [h.name for h in hits] == ["José García"] and hits[0].company == "Atlas"
+
+
+def test_an_empty_list_finds_nothing_without_failing():
+    assert GuestIndex().search("anna") == []

@@ -174,6 +174,8 @@ class DoorWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
             self.addAction(action)  # shortcuts work whatever has focus
+            if shortcut is not None:
+                self.search.door_shortcuts.append(action.shortcut())
             return action
 
         self.walkin_action = add(door_menu, "&Walk-in…", "F3", self.open_walkin)
@@ -264,8 +266,9 @@ class DoorWindow(QMainWindow):
         self.sounds.play(sound)
         self.error_line.setText("")
         if outcome.kind.admitted and outcome.guest is not None:
-            self.last_admitted = outcome
             self.search.index.set_checked_in(outcome.guest.registration_id, True)
+        if outcome.kind is OutcomeKind.CHECKED_IN:
+            self.last_admitted = outcome  # what Ctrl+Z undoes: a repeat scan never replaces it
         if from_search:
             self.search.clear()
         self.search.box.setFocus()

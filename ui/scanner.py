@@ -118,6 +118,9 @@ class KeyboardWedge(QObject):
         text = event.text()
         if event.key() in _MODIFIER_KEYS:
             return False  # let it through untouched; the held keys stay held
+        if event.isAutoRepeat():
+            self._flush()  # a key held down is a person, however fast it repeats
+            return False
         if event.key() in _ENTER:
             if self._is_burst(now):
                 self._emit_scan()

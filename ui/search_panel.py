@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -86,6 +86,7 @@ class SearchPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.index = GuestIndex()
+        self.door_shortcuts: list[QKeySequence] = []  # filled by the window that owns them
         self.box = QLineEdit()
         self.box.setPlaceholderText("Type a name, email or company…")
         self.box.setAccessibleName("Search guests")
@@ -139,6 +140,15 @@ class SearchPanel(QWidget):
         return rows[0].row() if rows else 0
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QKeyEvent)
+            # The box has focus nearly all evening; the line edit's own Ctrl+Z (text undo),
+            # Ctrl+H (backspace) and Ctrl+E (end of line) must not hide the door's shortcuts.
+            combo = QKeySequence(event.keyCombination())
+            if combo in self.door_shortcuts:
+                event.ignore()
+                return True
+            return False
         if event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
