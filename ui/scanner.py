@@ -114,7 +114,10 @@ class KeyboardWedge(QObject):
         return handled
 
     def _key(self, target: QObject, event: QKeyEvent) -> bool:
-        now = self._clock()
+        # When the key was pressed (the system's timestamp), not when we got to it: keys a
+        # person typed while the app was busy arrive together but are still a person's.
+        stamp = event.timestamp()
+        now = stamp / 1000 if stamp else self._clock()
         text = event.text()
         if event.key() in _MODIFIER_KEYS:
             return False  # let it through untouched; the held keys stay held

@@ -66,3 +66,21 @@ def test_shortcuts_are_never_held(qtbot):
     QTest.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all
     assert edit.selectedText() == "hello"
     wedge.uninstall()
+
+
+def test_keys_typed_while_the_app_was_busy_are_still_a_persons(qtbot):
+    """Delivered together after a stall, but pressed 120 ms apart (the system's timestamps)."""
+    wedge, edit = _wedge(qtbot)
+    with qtbot.assertNotEmitted(wedge.scanned, wait=200):
+        for i, ch in enumerate("anna"):
+            event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key(ord(ch.upper())),
+                              Qt.KeyboardModifier.NoModifier, ch)  # fmt: skip
+            event.setTimestamp(1_000_000 + 120 * i)
+            QApplication.sendEvent(edit, event)
+        QApplication.sendEvent(
+            edit,
+            QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier),
+        )
+        qtbot.wait(100)
+    assert edit.text() == "anna"
+    wedge.uninstall()
