@@ -1,11 +1,13 @@
-"""A small bidirectional-text reordering for one line of a badge.
+"""A small bidirectional-text reordering for one line of a badge (Unicode UAX #9).
 
 It covers what names, companies and titles need: a paragraph direction from the first
-strong character, right-to-left runs (Hebrew, Arabic), left-to-right islands inside them
-(Latin words, digits) and neutrals (spaces, punctuation) taking the direction of their
-neighbours. Explicit embeddings are not supported (their control characters are dropped
-by the font segmentation). HarfBuzz puts the glyphs of each right-to-left run in visual
-order; this module orders the runs.
+strong character (or given, for the second line of a wrapped paragraph), right-to-left runs
+(Hebrew, Arabic), left-to-right islands inside them (Latin words), numbers (European and
+Arabic-Indic digits with their separators, signs and units: rules W1-W7), bracket pairs
+(N0) and neutrals (spaces, punctuation) taking the direction of their neighbours (N1, N2).
+Explicit embeddings and isolates are not supported (their control characters are dropped by
+the font segmentation). HarfBuzz puts the glyphs of each run in visual order; this module
+orders the runs.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def strong_class(ch: str) -> str | None:
 
 
 def base_is_rtl(text: str) -> bool:
+    """Rule P2: the paragraph is right to left when its first strong character is."""
     for ch in text:
         kind = strong_class(ch)
         if kind in ("L", "R"):
@@ -42,71 +45,117 @@ def base_is_rtl(text: str) -> bool:
     return False
 
 
-def levels(text: str) -> list[int]:
-    """Embedding level per character: even is left to right, odd right to left."""
-    rtl = base_is_rtl(text)
-    kinds = [strong_class(ch) for ch in text]
-    base = "R" if rtl else "L"
-    # Numbers count as R next to R text (rule N1), else as L.
-    resolved: list[str | None] = []
-    for i, kind in enumerate(kinds):
-        if kind == "N":
-            prev = next((k for k in reversed(kinds[:i]) if k in ("L", "R")), base)
-            resolved.append("n" if prev == "R" else "L")
+def _weak_types(text: str, rtl: bool) -> list[str]:
+    """Bidi classes after rules W1-W7: 'L', 'R', 'EN', 'AN' or 'ON' (any neutral)."""
+    sos = "R" if rtl else "L"
+    types = [unicodedata.bidirectional(ch) or "ON" for ch in text]
+    # W1: a combining mark takes the type of the character it is on.
+    for i, t in enumerate(types):
+        if t == "NSM":
+            types[i] = types[i - 1] if i > 0 else sos
+    # W2: European digits after Arabic letters are Arabic numbers. W3: AL is R.
+    last = sos
+    for i, t in enumerate(types):
+        if t in ("L", "R", "AL"):
+            last = t
+        elif t == "EN" and last == "AL":
+            types[i] = "AN"
+    types = ["R" if t == "AL" else t for t in types]
+    # W4: one separator between two numbers of a kind joins them: 12.5, 2024-2025, ١٢٬٥.
+    for i in range(1, len(types) - 1):
+        before, t, after = types[i - 1], types[i], types[i + 1]
+        if before == after == "EN" and t in ("ES", "CS"):
+            types[i] = "EN"
+        elif before == after == "AN" and t == "CS":
+            types[i] = "AN"
+    # W5: currency, percent and the like next to European digits: $12, 30%, +46.
+    for i, t in enumerate(types):
+        if t != "EN":
+            continue
+        j = i - 1
+        while j >= 0 and types[j] == "ET":
+            types[j] = "EN"
+            j -= 1
+        j = i + 1
+        while j < len(types) and types[j] == "ET":
+            types[j] = "EN"
+            j += 1
+    # W6: other separators are neutral. W7: European digits in left-to-right text are L.
+    last = sos
+    for i, t in enumerate(types):
+        if t in ("L", "R"):
+            last = t
+        elif t == "EN" and last == "L":
+            types[i] = "L"
+        elif t not in ("EN", "AN"):
+            types[i] = "ON"
+    return types
+
+
+def _strong(t: str) -> str | None:
+    """Direction a resolved type pulls neutrals towards (numbers count as R, rule N1)."""
+    if t == "L":
+        return "L"
+    if t in ("R", "EN", "AN"):
+        return "R"
+    return None
+
+
+def _resolve_brackets(text: str, types: list[str], e: str) -> None:
+    """Rule N0: a bracket pair takes one direction, so '(Acme Ltd)' stays together."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if types[i] != "ON":
+            continue
+        if ch in _OPENING:
+            stack.append((_OPENING[ch], i))
         else:
-            resolved.append(kind)
-    _resolve_brackets(text, resolved, base)
-    out: list[int] = []
-    n = len(text)
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == ch:
+                    pairs.append((stack[depth][1], i))
+                    del stack[depth:]
+                    break
+    for start, end in sorted(pairs):
+        inside = {_strong(t) for t in types[start + 1 : end]} - {None}
+        if e in inside:
+            kind = e
+        elif inside:
+            before = next((_strong(t) for t in reversed(types[:start]) if _strong(t)), e)
+            kind = before
+        else:
+            continue
+        types[start] = types[end] = kind
+
+
+def levels(text: str, rtl: bool | None = None) -> list[int]:
+    """Embedding level per character: even is left to right, odd right to left.
+
+    rtl is the paragraph direction; None finds it from the first strong character.
+    """
+    if rtl is None:
+        rtl = base_is_rtl(text)
+    e = "R" if rtl else "L"
+    types = _weak_types(text, rtl)
+    _resolve_brackets(text, types, e)
+    # N1, N2: a run of neutrals between two of one direction takes it, else the paragraph's.
+    n = len(types)
     i = 0
     while i < n:
-        kind = resolved[i]
-        if kind is not None:
-            out.append(_level(kind, rtl))
+        if types[i] != "ON":
             i += 1
             continue
         j = i
-        while j < n and resolved[j] is None:
+        while j < n and types[j] == "ON":
             j += 1
-        before = _as_strong(resolved[i - 1] if i > 0 else None, base)
-        after = _as_strong(resolved[j] if j < n else None, base)
-        kind = before if before == after else base
-        out.extend([_level(kind, rtl)] * (j - i))
+        before = _strong(types[i - 1]) if i > 0 else e
+        after = _strong(types[j]) if j < n else e
+        types[i:j] = [before if before == after else e] * (j - i)
         i = j
-    return out
-
-
-def _resolve_brackets(text: str, resolved: list[str | None], base: str) -> None:
-    """Rule N0, simplified: a bracket pair takes one direction, so '(Acme)' stays together."""
-    stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
-        if ch in _OPENING:
-            stack.append((_OPENING[ch], i))
-        elif stack and ch == stack[-1][0]:
-            _, start = stack.pop()
-            inside = {_as_strong(k, base) for k in resolved[start + 1 : i] if k is not None}
-            if base in inside:
-                kind = base
-            elif inside:
-                before = next((k for k in reversed(resolved[:start]) if k is not None), None)
-                kind = _as_strong(before, base) if before is not None else base
-            else:
-                continue
-            resolved[start] = resolved[i] = kind
-
-
-def _as_strong(kind: str | None, base: str) -> str:
-    if kind is None:
-        return base
-    return "R" if kind in ("R", "n") else "L"
-
-
-def _level(kind: str, rtl: bool) -> int:
-    if kind == "R":
-        return 1
-    if kind == "n":  # a number inside right-to-left text reads left to right
-        return 2
-    return 2 if rtl else 0
+    # I1, I2: the implicit levels.
+    # Numbers (EN, AN) read left to right one level above right-to-left text: 2 in either.
+    by_type = {"L": 2 if rtl else 0, "R": 1}
+    return [by_type.get(t, 2) for t in types]
 
 
 def visual_order(items: Sequence[T], item_levels: Sequence[int]) -> list[T]:

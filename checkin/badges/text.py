@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import uharfbuzz
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
@@ -26,6 +27,16 @@ class Run:
     text: str  # visual order; a reportlab ShapedStr when HarfBuzz positioned the glyphs
     face: FontFace
     width: float  # advance at 1 pt
+    # Per drawn glyph, left to right: the index in Line.text of the character it draws
+    # (of the first one, for a glyph that joins several).
+    clusters: tuple[int, ...] = ()
+
+    def advances(self) -> list[tuple[float, float, float]]:
+        """(x offset, y offset, advance) in em of each drawn glyph, left to right."""
+        shape_data = getattr(self.text, "__shapeData__", None)
+        if shape_data is not None:
+            return [(d.x_offset / 1000, d.y_offset / 1000, d.x_advance / 1000) for d in shape_data]
+        return [(0.0, 0.0, self.face.advance(ch)) for ch in self.text]
 
 
 # Nominal extent of a line of Latin text (cap height + a little, descender), in em: lines
@@ -48,6 +59,20 @@ class Line:
     def height(self) -> float:
         return self.ascent + self.descent
 
+    def glyphs(self) -> list[tuple[int, float, float]]:
+        """(index in text, pen x, advance) of each glyph as drawn, left to right, at 1 pt.
+
+        What the tests check the visual order against: in a right-to-left line the first
+        word's glyphs have the largest x.
+        """
+        out = []
+        x = 0.0
+        for run in self.runs:
+            for index, (_, _, advance) in zip(run.clusters, run.advances(), strict=True):
+                out.append((index, x, advance))
+                x += advance
+        return out
+
 
 def _shape(text: str, face: FontFace) -> tuple[str, float]:
     plain = pdfmetrics.stringWidth(text, face.name, _SHAPE_SIZE)
@@ -62,42 +87,66 @@ def _shape(text: str, face: FontFace) -> tuple[str, float]:
     return out, pdfmetrics.stringWidth(out, face.name, 1.0)
 
 
-def _make_run(text: str, face: FontFace, level: int) -> Run:
+def _harfbuzz_guesses_rtl(text: str) -> bool:
+    """The direction reportlab's shaping will use: HarfBuzz guesses it from the script."""
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    return buffer.direction == "rtl"
+
+
+def _make_run(text: str, face: FontFace, level: int, start: int) -> Run:
+    """One run of one font and one level; start is its place in the line's logical text."""
     rtl = level % 2 == 1
-    if rtl and not any(bidi.strong_class(ch) == "R" for ch in text):
-        # Only spaces/punctuation inside right-to-left text: HarfBuzz would guess
-        # left to right, so reverse and mirror by hand.
-        drawn = bidi.mirror(text[::-1])
-        return Run(drawn, face, pdfmetrics.stringWidth(drawn, face.name, 1.0))
-    if face.shaping or rtl:
-        # HarfBuzz guesses the direction from the script: right-to-left scripts come out
-        # in visual order; Latin gets kerning; Devanagari its conjuncts and vowel signs.
+    if (face.shaping or rtl) and _harfbuzz_guesses_rtl(text) == rtl:
+        # Right-to-left scripts come out in visual order; Latin gets kerning; Devanagari
+        # its conjuncts and vowel signs.
         drawn, width = _shape(text, face)
-        return Run(drawn, face, width)
-    return Run(text, face, pdfmetrics.stringWidth(text, face.name, 1.0))
+        shape_data = getattr(drawn, "__shapeData__", None)
+        if shape_data is not None:
+            clusters = tuple(start + d.cluster for d in shape_data)
+        else:  # one glyph per character
+            clusters = _plain_clusters(len(drawn), start, rtl)
+        return Run(drawn, face, width, clusters)
+    # HarfBuzz would guess the other direction. Right to left: only spaces and punctuation
+    # inside right-to-left text, reversed and mirrored by hand. Left to right: drawn plainly
+    # in logical order, e.g. Arabic-Indic digits (٢٠٢٤), which read left to right but which
+    # HarfBuzz, guessing from their script, would reverse.
+    drawn = bidi.mirror(text[::-1]) if rtl else text
+    width = pdfmetrics.stringWidth(drawn, face.name, 1.0)
+    return Run(drawn, face, width, _plain_clusters(len(drawn), start, rtl))
+
+
+def _plain_clusters(n: int, start: int, rtl: bool) -> tuple[int, ...]:
+    return tuple(start + (n - 1 - i if rtl else i) for i in range(n))
 
 
 # Small: guest names are unique, the cache is for the event name and the fixed phrases.
 @lru_cache(maxsize=256)
-def prepare_line(text: str, bold: bool) -> tuple[Line, tuple[str, ...]]:
-    """One line ready to draw, plus the characters no bundled font could print."""
+def prepare_line(text: str, bold: bool, rtl: bool | None = None) -> tuple[Line, tuple[str, ...]]:
+    """One line ready to draw, plus the characters no bundled font could print.
+
+    rtl is the paragraph direction (None: from the first strong character); a wrapped
+    paragraph's lines all take the direction of the whole (UAX #9 orders lines after
+    breaking, the paragraph's direction does not change at the break).
+    """
     text = normalize(text)
     chunks, dropped = segment(text, bold)
     if dropped:  # "Sam 🚀" -> "Sam": no stray space left where the emoji was
         chunks, _ = segment(normalize("".join(chunk for chunk, _ in chunks)), bold)
     logical = "".join(chunk for chunk, _ in chunks)
-    char_levels = bidi.levels(logical)
-    pieces: list[tuple[str, FontFace, int]] = []
+    char_levels = bidi.levels(logical, rtl)
+    pieces: list[tuple[str, FontFace, int, int]] = []  # text, face, level, start
     pos = 0
     for chunk, face in chunks:
         start = pos
         for i in range(1, len(chunk) + 1):
             if i == len(chunk) or char_levels[pos + i] != char_levels[start]:
-                pieces.append((logical[start : pos + i], face, char_levels[start]))
+                pieces.append((logical[start : pos + i], face, char_levels[start], start))
                 start = pos + i
         pos += len(chunk)
-    visual = bidi.visual_order(pieces, [level for _, _, level in pieces])
-    runs = tuple(_make_run(t, f, level) for t, f, level in visual)
+    visual = bidi.visual_order(pieces, [level for _, _, level, _ in pieces])
+    runs = tuple(_make_run(*piece) for piece in visual)
     advance = sum(r.width for r in runs)
     left, right, top, bottom = _ink_box(runs)
     line = Line(
@@ -121,14 +170,9 @@ def _ink_box(runs: tuple[Run, ...]) -> tuple[float, float, float, float]:
     left, right, top, bottom = 0.0, 0.0, 0.0, 0.0
     x = 0.0
     for run in runs:
-        shape_data = getattr(run.text, "__shapeData__", None)
         grow = 0.03 if run.face.synthetic_bold else 0.0  # the stroke sticks out a little
-        for i, ch in enumerate(run.text):
+        for ch, (dx, dy, advance) in zip(run.text, run.advances(), strict=True):
             g_left, g_right, g_top, g_bottom = run.face.ink(run.face.glyph_id(ch))
-            dx, dy, advance = 0.0, 0.0, run.face.advance(ch)
-            if shape_data is not None:
-                d = shape_data[i]
-                dx, dy, advance = d.x_offset / 1000, d.y_offset / 1000, d.x_advance / 1000
             if g_right > g_left:
                 left = min(left, x + dx + g_left - grow)
                 right = max(right, x + dx + g_right + grow)
@@ -204,9 +248,10 @@ def fit_text(
     if best[1] >= min_size or max_lines < 2:
         return Fitted(best[0], best[1], warnings, leading)
     best_size, best_widest = best[1] * 1.0001, one.width
+    rtl = bidi.base_is_rtl(one.text)
     for head, tail in break_points(text):
-        first, _ = prepare_line(head, bold)
-        second, _ = prepare_line(tail, bold)
+        first, _ = prepare_line(head, bold, rtl)
+        second, _ = prepare_line(tail, bold, rtl)
         if not first.runs or not second.runs:
             continue
         size = _size_for((first, second), width, height, max_size, leading)

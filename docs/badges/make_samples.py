@@ -43,6 +43,9 @@ TRICKY = [
         "International Association of Very Long Company Names Ltd",
         "Senior Vice President, Strategic Partnerships & Ecosystems",
     ),
+    # Right to left with Latin and digits inside, and Latin with Arabic inside.
+    ("محمد", "محمد علي", "مجموعة Acme للتقنية", "مهندس برمجيات ٢٠٢٤"),
+    ("Sarah", "Sarah (سارة) Smith", "فاطمة الزهراء (Acme Ltd)", "Head of MENA, Dubai 2025"),
 ]
 
 

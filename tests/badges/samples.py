@@ -12,7 +12,8 @@ VCARD = (
 
 LONG_NAME = "Bartholomew Maximilian Alexander Featherstonehaugh-Whittaker"
 
-# (first name, full name): every script the desk has to print, an emoji, a 60-character name.
+# (first name, full name): every script the desk has to print, a line mixing two directions,
+# an emoji, a 60-character name.
 TRICKY_NAMES = [
     ("Zoë", "Zoë Ångström"),
     ("Ελένη", "Ελένη Παπαδοπούλου"),
@@ -23,6 +24,8 @@ TRICKY_NAMES = [
     ("فاطمة", "فاطمة الزهراء"),
     ("שרה", "שרה כהן"),
     ("अनिल", "अनिल कुमार"),
+    ("محمد", "محمد علي"),
+    ("Sarah", "Sarah (سارة) Smith"),  # Latin and Arabic on one line
     ("Sam 🚀", "Sam 🚀"),
     ("Bartholomew Maximilian", LONG_NAME),
 ]
