@@ -158,3 +158,31 @@ def test_report_command(db, db_url, capsys, tmp_path):
     assert code == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["kind"] == "summary" and doc["format"] == "pdf" and out.exists()
+
+
+def test_right_to_left_names_print_in_order_and_without_boxes(db, tmp_path):
+    """Arabic and Hebrew names go through the badges' line engine: glyphs, order, fonts."""
+    from pypdf import PdfReader
+
+    from checkin.door import check_in
+    from checkin.reports import write_report
+    from tests.support.factories import event_with_guests, guest
+
+    event_with_guests(
+        db,
+        "RTL Evening",
+        [
+            guest(2, "محمد", "علي", ticket_code="A1", email="a@example.org"),
+            guest(3, "Sarah (سارة)", "Smith", ticket_code="A2", email="b@example.org"),
+        ],
+    )
+    check_in(db, "RTL Evening", "A1")
+    check_in(db, "RTL Evening", "A2")
+    out = tmp_path / "attendance.pdf"
+    write_report(db, "RTL Evening", "attendance", out)
+    page = PdfReader(out).pages[0]
+    fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    text = page.extract_text()
+    assert "Smith" in text and "Sarah" in text
+    # The Arabic runs are set in the Arabic font, not as boxes in the Latin one.
+    assert any("Arabic" in f for f in fonts), fonts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -42,8 +43,53 @@ class Styles:
     number: ParagraphStyle
 
     def p(self, text: str | None, style: ParagraphStyle | None = None, bold: bool = False):
-        """A paragraph of user text (a name, a company) in fonts that have its glyphs."""
-        return Paragraph(self.fonts.markup(text, bold), style or self.cell)
+        """A paragraph of user text (a name, a company) in fonts that have its glyphs.
+
+        Right-to-left text goes through the badges' own line engine (bidi order, shaping,
+        per-run fonts): reportlab's paragraphs swap Arabic words and draw a mixed-script
+        word in one font, leaving boxes.
+        """
+        style = style or self.cell
+        if text and self.fonts.source == "bundled" and _has_rtl(text):
+            return TextLine(text, style.fontSize, bold, style.textColor)
+        return Paragraph(self.fonts.markup(text, bold), style)
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+class TextLine(Flowable):
+    """One line of text laid out like a badge line; shrinks to fit, right-aligned when RTL."""
+
+    def __init__(self, text: str, size: float, bold: bool, color) -> None:
+        super().__init__()
+        from checkin.badges.text import prepare_line
+
+        self.line, _dropped = prepare_line(text, bold)
+        self.size, self.color = size, color
+        strong = (unicodedata.bidirectional(ch) for ch in text)
+        self.rtl = next((d for d in strong if d in ("L", "R", "AL")), "L") != "L"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        widest = self.line.width * self.size
+        self.points = self.size if widest <= avail_width else avail_width / self.line.width
+        self.width, self.height = avail_width, self.size * 1.25
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(self.color)
+        drawn = self.line.width * self.points
+        x = (self.width - drawn if self.rtl else 0.0) - self.line.left * self.points
+        baseline = self.size * 0.3
+        text = c.beginText()
+        for run in self.line.runs:  # as the badges draw them: shaped runs keep their glyphs
+            text.setTextOrigin(x, baseline)
+            text.setFont(run.face.name, self.points)
+            text.textOut(run.text)
+            x += run.width * self.points
+        c.drawText(text)
 
 
 def styles(fonts: Fonts) -> Styles:
