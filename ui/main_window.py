@@ -236,9 +236,11 @@ class DoorWindow(QMainWindow):
 
         nonce = str(uuid.uuid4())
         self._scan_started[nonce] = time.perf_counter()
-        db, event, device, journal = self.db, self.event_name, self.device, self.journal
+        db, event, device = self.db, self.event_name, self.device
         self.runner.submit(
-            lambda: check_in(db, event, code, device=device, nonce=nonce, journal=journal),
+            # self.journal is read when the work runs, on the worker: opening the journal is
+            # queued on the same worker, so no scan can slip in between unjournaled.
+            lambda: check_in(db, event, code, device=device, nonce=nonce, journal=self.journal),
             lambda outcome: self._show(outcome, nonce),
             self.show_error,
         )
@@ -248,10 +250,10 @@ class DoorWindow(QMainWindow):
 
         nonce = str(uuid.uuid4())
         self._scan_started[nonce] = time.perf_counter()
-        db, event, device, journal = self.db, self.event_name, self.device, self.journal
+        db, event, device = self.db, self.event_name, self.device
         self.runner.submit(
             lambda: check_in_registration(
-                db, event, registration_id, device=device, nonce=nonce, journal=journal
+                db, event, registration_id, device=device, nonce=nonce, journal=self.journal
             ),
             lambda outcome: self._show(outcome, nonce, from_search=True),
             self.show_error,
@@ -293,9 +295,8 @@ class DoorWindow(QMainWindow):
         from checkin.door import undo
 
         db, event, device, guest = self.db, self.event_name, self.device, o.guest
-        journal = self.journal
         self.runner.submit(
-            lambda: undo(db, event, guest.code, device=device, journal=journal),
+            lambda: undo(db, event, guest.code, device=device, journal=self.journal),
             self._undone,
             self.show_error,
         )
@@ -324,7 +325,7 @@ class DoorWindow(QMainWindow):
 
         nonce = str(uuid.uuid4())
         self._scan_started[nonce] = time.perf_counter()
-        db, event, device, journal = self.db, self.event_name, self.device, self.journal
+        db, event, device = self.db, self.event_name, self.device
 
         def work() -> Outcome:
             return walk_in(
@@ -337,7 +338,7 @@ class DoorWindow(QMainWindow):
                 first_time=w.first_time,
                 device=device,
                 nonce=nonce,
-                journal=journal,
+                journal=self.journal,
             )
 
         def done(outcome: Outcome) -> None:
@@ -460,8 +461,9 @@ class DoorWindow(QMainWindow):
             self.print_queue.set_target(PrintTarget(printer=s.get(S.PRINTER)))
             self.print_queue.template = get_template(s.get(S.BADGE_TEMPLATE))
         folder = s.get(S.JOURNAL_FOLDER)
-        if folder != (str(self.journal.folder) if self.journal else ""):
-            self.set_journal_folder(folder)
+        renamed = self.journal is not None and self.journal.device != self.device
+        if renamed or folder != (str(self.journal.folder) if self.journal else ""):
+            self.set_journal_folder(folder)  # a renamed door writes its own journal file
         if self.camera is not None and hasattr(self.camera, "start"):
             if s.get(S.CAMERA_ON):
                 self.camera.start(s.get(S.CAMERA) or None)
@@ -539,14 +541,16 @@ class DoorWindow(QMainWindow):
             return
         db, event, device = self.db, self.event_name, self.device
 
+        def work():
+            # Set on the worker itself, so the door actions queued after this see it.
+            self.journal = Journal.for_event(db, event, folder, device)
+            return self.journal
+
         def opened(journal) -> None:
-            self.journal = journal
             self.journal_label.setText(f"· journal: {journal.path}")
             self.journal_label.setToolTip(str(journal.path))
 
-        self.runner.submit(
-            lambda: Journal.for_event(db, event, folder, device), opened, self.show_error
-        )
+        self.runner.submit(work, opened, self.show_error)
 
     def choose_journal_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
