@@ -60,6 +60,9 @@ class DoorWindow(QMainWindow):
         self.event_name = event
         self.settings = settings or Settings()
         self.runner = runner or TaskRunner(self)
+        # Long reads for the organiser (exports, lists, a batch of badges) get their own
+        # thread, so a scan never waits behind them; every write stays on `runner`.
+        self.organiser_jobs = TaskRunner(self, name="organiser-jobs")
         self.device = self.settings.get(S.DEVICE_NAME)
         self.last_admitted: Outcome | None = None
         self._scan_started: dict[str, float] = {}
@@ -375,7 +378,7 @@ class DoorWindow(QMainWindow):
 
         db, event = self.db, self.event_name
         self.show_status("Exporting…")
-        self.runner.submit(
+        self.organiser_jobs.submit(
             lambda: export_attendance(db, event, path),
             lambda n: self.show_status(f"Exported {n} guests to {path}"),
             self.show_error,
@@ -498,7 +501,7 @@ class DoorWindow(QMainWindow):
             dialog.show()
 
         self.show_status("Preparing the badges…")
-        self.runner.submit(work, done, self.show_error)
+        self.organiser_jobs.submit(work, done, self.show_error)
 
     def open_import(self) -> None:
         from ui.import_dialog import ImportDialog
@@ -524,7 +527,7 @@ class DoorWindow(QMainWindow):
 
         db, event = self.db, self.event_name
         self.show_status("Writing the list…")
-        self.runner.submit(
+        self.organiser_jobs.submit(
             lambda: write_report(db, event, kind, path),
             lambda r: self.show_status(f"Saved {r.out}"),
             self.show_error,
@@ -626,6 +629,7 @@ class DoorWindow(QMainWindow):
             self.camera.shutdown()
         if self.print_queue is not None:
             self.print_queue.close()
+        self.organiser_jobs.stop()
         self.wedge.uninstall()
         self._poll.stop()
         if self.host_board is not None:

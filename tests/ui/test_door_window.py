@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -216,3 +218,20 @@ def test_make_a_guest_a_host_from_the_door(qtbot, door):
     assert "José García hosts up to 3" in door.status_line.text()
     outcome = scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
     assert outcome.is_host
+
+
+def test_export_and_lists_from_the_menu_run_in_the_background(qtbot, door, tmp_path, monkeypatch):
+    from ui import main_window
+
+    scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    for name in ("attendance.xlsx", "newcomers.pdf"):
+        target = str(tmp_path / name)
+        monkeypatch.setattr(
+            main_window.QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (t, "")
+        )
+        if name.endswith(".xlsx"):
+            door.export_attendance()
+        else:
+            door.save_report("newcomers")
+        qtbot.waitUntil(lambda t=target: Path(t).exists(), timeout=20_000)
+    assert "Saved" in door.status_line.text() or "Exported" in door.status_line.text()
