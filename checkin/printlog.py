@@ -26,6 +26,10 @@ class PrintKind(StrEnum):
     AUTO = "auto"  # printed by the door at check-in
     REPRINT = "reprint"  # asked for by a person (lost badge, typo fixed)
     BATCH = "batch"  # a stack printed ahead of time
+    SLIP = "slip"  # a host's slip about their new newcomer (not a badge)
+
+
+BADGE_KINDS = (PrintKind.AUTO, PrintKind.REPRINT, PrintKind.BATCH)
 
 
 class PrintStatus(StrEnum):
@@ -108,9 +112,7 @@ def record_prints(
     return len(rows)
 
 
-def was_printed(
-    db: Database, registration_id: int, kinds: Iterable[str] = tuple(PrintKind)
-) -> bool:
+def was_printed(db: Database, registration_id: int, kinds: Iterable[str] = BADGE_KINDS) -> bool:
     """True when a badge of one of ``kinds`` was sent to a printer for this guest."""
     wanted = [str(_kind(k)) for k in kinds]
     with db.read() as session:

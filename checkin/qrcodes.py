@@ -119,19 +119,9 @@ def write_pdf(
 
 def _centred(canvas, text: str, x: float, y: float, width: float, size: float) -> None:
     """One line centred on x, in the badge fonts: every script prints, shaped and in order."""
-    from checkin.badges.text import fit_text
+    from checkin.badges.lines import draw_line
 
-    fitted = fit_text(
-        text, bold=False, width=width, height=size * 1.4, max_size=size, min_size=5, max_lines=1
-    )
-    if not fitted.lines:
-        return
-    line, points = fitted.lines[0], fitted.size
-    cursor = x - line.width * points / 2
-    for run in line.runs:
-        canvas.setFont(run.face.name, points)
-        canvas.drawString(cursor, y, run.text)
-        cursor += run.width * points
+    draw_line(canvas, text, x, y, width, size)
 
 
 def write_codes(db: Database, event: str | int, out: str | os.PathLike, codes=None) -> int:

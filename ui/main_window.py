@@ -287,6 +287,13 @@ class DoorWindow(QMainWindow):
             and self.settings.get(S.AUTO_PRINT)
         ):
             queue.auto_print(outcome.guest.registration_id)  # once per guest, off this thread
+        if (
+            queue is not None
+            and outcome.kind is OutcomeKind.CHECKED_IN
+            and outcome.host is not None
+            and self.settings.get(S.HOST_SLIP)
+        ):
+            self._print_host_slip(outcome)
         if outcome.kind is OutcomeKind.CHECKED_IN:
             self.changed.emit("checkin")
 
@@ -433,6 +440,19 @@ class DoorWindow(QMainWindow):
             parts.append(f"{failed} failed — retry from the Door menu")
         if parts:
             self.show_status("Badges: " + ", ".join(parts))
+
+    def _print_host_slip(self, outcome: Outcome) -> None:
+        from checkin.badges.slip import render_host_slip
+
+        queue = self.print_queue
+        template = queue.template
+
+        def done(pdf: bytes) -> None:
+            queue.submit(outcome.host.registration_id, "slip", pdf=pdf, template=template)
+
+        self.organiser_jobs.submit(
+            lambda: render_host_slip(outcome, template), done, self._quiet_error
+        )
 
     def retry_prints(self) -> None:
         if self.print_queue is not None:

@@ -45,6 +45,7 @@ CAMERA_ON = Option("door/camera_on", True, "Scan with the camera")
 SOUNDS = Option("door/sounds", True, "Play a sound for each scan")
 RESULT_SECONDS = Option("door/result_seconds", 8, "Seconds a result stays on screen")
 AUTO_PRINT = Option("badges/auto_print", False, "Print a badge at check-in")
+HOST_SLIP = Option("badges/host_slip", False, "Print a slip for the host of each newcomer")
 PRINTER = Option("badges/printer", "", "Badge printer (empty: the system default)")
 BADGE_TEMPLATE = Option("badges/template", "brother-ql-62x100", "Badge stock")
 LAST_EVENT = Option("event/last", "", "Last event opened")
@@ -59,6 +60,7 @@ ALL = (
     SOUNDS,
     RESULT_SECONDS,
     AUTO_PRINT,
+    HOST_SLIP,
     PRINTER,
     BADGE_TEMPLATE,
     LAST_EVENT,

@@ -235,3 +235,20 @@ def test_export_and_lists_from_the_menu_run_in_the_background(qtbot, door, tmp_p
             door.save_report("newcomers")
         qtbot.waitUntil(lambda t=target: Path(t).exists(), timeout=20_000)
     assert "Saved" in door.status_line.text() or "Exported" in door.status_line.text()
+
+
+def test_host_slip_printed_for_the_host_of_a_new_newcomer(qtbot, door, tmp_path):
+    from checkin.badges.templates import get_template
+    from checkin.printlog import history
+    from ui import settings as S
+    from ui.printing import PrintQueue, PrintTarget
+
+    target = PrintTarget(pdf_path=str(tmp_path / "slip-{job}.pdf"))
+    queue = PrintQueue.for_database(door.db, target, get_template("zebra-4x3"), parent=door)
+    door.attach_printer(queue)
+    door.settings.set(S.HOST_SLIP, True)
+    host = scan_with_keyboard_wedge(qtbot, door, "HOST0001")
+    with qtbot.waitSignal(queue.job_done, timeout=20_000):
+        scan_with_keyboard_wedge(qtbot, door, "NORA0001")
+    assert len(list(tmp_path.glob("slip-*.pdf"))) == 1
+    assert [r.kind for r in history(door.db, host.guest.registration_id)] == ["slip"]

@@ -1,0 +1,34 @@
+"""The host slip: who to look for, what they share, whom to introduce them to."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from checkin.badges.slip import render_host_slip
+from checkin.badges.templates import get_template
+from checkin.outcomes import Guest, HostRef, Introduction, Outcome, OutcomeKind
+
+
+def _outcome() -> Outcome:
+    return Outcome(
+        OutcomeKind.CHECKED_IN,
+        "N1",
+        "Evening",
+        guest=Guest(7, "N1", "Zoë", "Ångström", company="Kite Analytics"),
+        first_time=True,
+        host=HostRef(1, 2, "Hana Host", "H1", "Alpha", ("AI",)),
+        introductions=(Introduction(3, "Rob Regular", "Omega", ("AI",)),),
+    )
+
+
+def test_slip_names_the_newcomer_and_the_introductions_on_the_badge_stock():
+    template = get_template("zebra-4x3")
+    pdf = PdfReader(io.BytesIO(render_host_slip(_outcome(), template)))
+    (page,) = pdf.pages
+    box = page.mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (288, 216)
+    text = page.extract_text()
+    for words in ("Hana Host", "Zoë Ångström", "Kite Analytics", "AI", "Rob Regular"):
+        assert words in text
