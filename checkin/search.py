@@ -75,7 +75,10 @@ class GuestIndex:
         self._entries: dict[int, _Entry] = {}
         # word -> {registration id: best field of that word for the guest}
         self._postings: dict[str, dict[int, int]] = {}
-        self._codes: dict[str, int] = {}  # folded code -> registration id (exact only)
+        # Code -> registration id, exactly as written (pretix secrets differ by case) and
+        # folded (typed by hand); exact wins.
+        self._codes: dict[str, int] = {}
+        self._codes_exact: dict[str, int] = {}
         self._words_of: dict[int, set[str]] = {}
         self._vocab: list[str] = []
         self._blob = ""
@@ -112,12 +115,14 @@ class GuestIndex:
                 words.add(word)
         self._words_of[registration_id] = words
         self._codes[fold(code)] = registration_id
+        self._codes_exact[code] = registration_id
 
     def remove(self, registration_id: int) -> None:
         entry = self._entries.pop(registration_id, None)
         if entry is None:
             return
         self._codes.pop(fold(entry.code), None)
+        self._codes_exact.pop(entry.code, None)
         for word in self._words_of.pop(registration_id, ()):
             del self._postings[word][registration_id]
             if not self._postings[word]:
@@ -176,8 +181,9 @@ class GuestIndex:
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         folded = fold(text.strip())
-        if folded in self._codes:  # a typed or pasted code finds its guest first
-            e = self._entries[self._codes[folded]]
+        exact = self._codes_exact.get(text.strip())
+        if exact is not None or folded in self._codes:  # a code finds its guest first
+            e = self._entries[exact if exact is not None else self._codes[folded]]
             return [self._hit(e, 100.0)]
         tokens = _WORD.findall(folded)
         if not tokens:

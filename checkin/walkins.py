@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from checkin.codes import issue_code, signing_key
 from checkin.db import Database
-from checkin.door import check_in_in_session
+from checkin.door import _replay, check_in_in_session
 from checkin.errors import InvalidInput
 from checkin.events import find_event
 from checkin.journal import Journal, journaled  # journal hook
@@ -70,6 +70,8 @@ def walk_in(
 
     def work(session: Session) -> Outcome:
         ev = find_event(session, event)
+        if (replay := _replay(session, ev, "", nonce)) is not None:
+            return replay  # this walk-in was registered already: nothing new is written
         person = session.scalar(select(Person).where(Person.email_key == key)) if key else None
         if person is None:
             person = Person(first_name=first, last_name=last, email=key, email_key=key)

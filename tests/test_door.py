@@ -140,3 +140,11 @@ def test_undoing_a_return_keeps_the_first_arrival(db):
     assert hit.checked_in  # still counted as attended, from the first arrival
     again = check_in(db, EVENT, "1001", device="Door 1")
     assert again.kind is OutcomeKind.CHECKED_IN and again.checked_in_at == first.checked_in_at
+
+
+def test_a_walk_in_sent_twice_registers_once(db):
+    _setup(db)
+    first = walk_in(db, EVENT, name="No Email Person", nonce="walkin-1")
+    again = walk_in(db, EVENT, name="No Email Person", nonce="walkin-1")
+    assert again.replayed and again.guest.code == first.guest.code
+    assert len(search_guests(db, EVENT, "no email person")) == 1

@@ -86,3 +86,11 @@ def test_search_against_the_database(db):
 
 def test_an_empty_list_finds_nothing_without_failing():
     assert GuestIndex().search("anna") == []
+
+
+def test_codes_that_differ_only_by_case_find_their_own_guest():
+    idx = GuestIndex()
+    idx.add(1, "Ann One", None, None, "abcDEF123")
+    idx.add(2, "Bob Two", None, None, "ABCdef123")
+    assert idx.search("ABCdef123")[0].name == "Bob Two"
+    assert idx.search("abcDEF123")[0].name == "Ann One"
