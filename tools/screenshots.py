@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -25,8 +26,12 @@ from ui.settings import Settings
 
 
 def _wait(app: QApplication, ms: int) -> None:
-    QTest.qWait(ms)
-    app.processEvents()
+    # Not QTest.qWait: it keeps Python's GIL while it waits, so the app's worker thread
+    # (the database) would stand still for the whole wait.
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
 
 
 def _until(app: QApplication, check, timeout_ms: int = 10_000) -> None:
@@ -109,7 +114,9 @@ def main(out: str = "docs/screenshots") -> int:
         _save(window, folder, "04-unknown-code")
 
         window.result.show_ready()
-        QTest.keyClicks(window.search.box, "mull", delay=80)
+        for ch in "mull":  # a person typing
+            QTest.keyClicks(window.search.box, ch)
+            _wait(app, 90)
         _wait(app, 400)
         _save(window, folder, "05-search")
         window.search.clear()
