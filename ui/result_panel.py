@@ -160,6 +160,8 @@ class ResultPanel(QFrame):
             return "This ticket was cancelled. Please check with the organiser."
         if o.is_host:
             return "Thank you for hosting! Newcomers will be sent your way."
+        if o.first_time:
+            return ""  # the first-timer band below says it all
         return "Enjoy the evening!"
 
     def _show_first_time(self, o: Outcome) -> None:
