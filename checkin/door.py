@@ -491,35 +491,13 @@ def undo(
         if reg.checked_out_at is None and (back := _return_to_undo(session, reg)) is not None:
             # They came back after checking out: undoing that keeps their first arrival.
             again, left_at = back
-            session.add(
-                CheckIn(
-                    id=str(uuid.uuid4()),
-                    event_id=ev.id,
-                    registration_id=reg.id,
-                    action="undo",
-                    at=now,
-                    device=device,
-                    nonce=nonce,
-                    ref_id=again,
-                )
-            )
+            _log(session, ev.id, reg.id, "undo", now, device, nonce, ref_id=again)
             reg.checked_out_at = left_at
             session.flush()
             hosting.person_left(session, ev.id, reg.id, now, "undone")
             name = reg.person.full_name
             return UndoResult(True, guest_of(reg), f"{name}'s return undone; first arrival kept.")
-        session.add(
-            CheckIn(
-                id=str(uuid.uuid4()),
-                event_id=ev.id,
-                registration_id=reg.id,
-                action="undo",
-                at=now,
-                device=device,
-                nonce=nonce,
-                ref_id=reg.checkin_id,
-            )
-        )
+        _log(session, ev.id, reg.id, "undo", now, device, nonce, ref_id=reg.checkin_id)
         reg.checked_in_at = None
         reg.checked_in_device = None
         reg.checkin_id = None
@@ -530,6 +508,31 @@ def undo(
         return UndoResult(True, guest_of(reg), f"Check-in of {reg.person.full_name} undone.")
 
     return journaled(db, journal, work, nonce=nonce)  # journal hook
+
+
+def _log(
+    session: Session,
+    event_id: int,
+    registration_id: int,
+    action: str,
+    at: dt.datetime,
+    device: str,
+    nonce: str,
+    ref_id: str | None = None,
+) -> None:
+    """Append one door action to the log (never changed afterwards)."""
+    session.add(
+        CheckIn(
+            id=str(uuid.uuid4()),
+            event_id=event_id,
+            registration_id=registration_id,
+            action=action,
+            at=at,
+            device=device,
+            nonce=nonce,
+            ref_id=ref_id,
+        )
+    )
 
 
 def _return_to_undo(session: Session, reg: Registration) -> tuple[str, dt.datetime] | None:
@@ -577,17 +580,7 @@ def check_out(
         if reg.checked_in_at is None or reg.checked_out_at is not None:
             return UndoResult(False, guest_of(reg), f"{reg.person.full_name} is not here.")
         at = now or utcnow()
-        session.add(
-            CheckIn(
-                id=str(uuid.uuid4()),
-                event_id=ev.id,
-                registration_id=reg.id,
-                action="checkout",
-                at=at,
-                device=device,
-                nonce=nonce,
-            )
-        )
+        _log(session, ev.id, reg.id, "checkout", at, device, nonce)
         reg.checked_out_at = at
         session.flush()
         hosting.person_left(session, ev.id, reg.id, at, "left")
