@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from checkin.db import Database
 from checkin.errors import InvalidInput
 from checkin.events import find_event
+from checkin.files import whole_file
 from checkin.models import Assignment, Host, Person, Registration
 from checkin.text import fold
 from checkin.timeutil import as_utc
@@ -116,18 +116,9 @@ def attendance(
 
 
 def _atomic_write(path: Path, write) -> None:
-    """Write to a temporary file beside the target, then rename: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write through ``write(file)``, whole or not at all."""
+    with whole_file(path) as tmp, open(tmp, "wb") as fh:
+        write(fh)
 
 
 def write_csv(rows: list[AttendanceRow], path: Path) -> None:

@@ -141,6 +141,14 @@ def _newcomer_action(
     return journaled(db, journal, work, action=kind, at=at, event=event, code=code)  # journal hook
 
 
+def _current_assignment(session: Session, reg: Registration) -> Assignment:
+    """The newcomer's host right now; met and release make no sense without one."""
+    a = hosting.active_assignment(session, reg.id)
+    if a is None:
+        raise InvalidInput(f"{reg.person.full_name} has no host right now.")
+    return a
+
+
 def mark_met(
     db: Database,
     event: str | int,
@@ -152,9 +160,7 @@ def mark_met(
     """The host has welcomed and introduced the newcomer: their slot frees up."""
 
     def action(session: Session, ev: Event, reg: Registration, now: dt.datetime) -> str:
-        a = hosting.active_assignment(session, reg.id)
-        if a is None:
-            raise InvalidInput(f"{reg.person.full_name} has no host right now.")
+        a = _current_assignment(session, reg)
         hosting.end_assignment(session, a, "met", now)
         hosting.serve_queue(session, ev.id, now)
         return f"{reg.person.full_name} has met their host."
@@ -172,9 +178,7 @@ def release(
     """The host gives the newcomer back: they go to the front of the queue, for another host."""
 
     def action(session: Session, ev: Event, reg: Registration, now: dt.datetime) -> str:
-        a = hosting.active_assignment(session, reg.id)
-        if a is None:
-            raise InvalidInput(f"{reg.person.full_name} has no host right now.")
+        a = _current_assignment(session, reg)
         hosting.end_assignment(session, a, "released", now)
         hosting.requeue_front(session, ev.id, reg.id, now, "released")
         hosting.serve_queue(session, ev.id, now)

@@ -120,3 +120,10 @@ class UndoResult:
     undone: bool
     guest: Guest | None
     message: str
+
+    def as_json(self) -> dict:
+        return {
+            "undone": self.undone,
+            "guest": self.guest.as_json() if self.guest else None,
+            "message": self.message,
+        }

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from checkin.codes import display_code
 from checkin.db import Database
 from checkin.events import find_event
+from checkin.files import whole_file
 from checkin.models import Person, Registration
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -81,15 +82,21 @@ def write_pdf(
 ) -> int:
     """A4 sheets, 3 × 4 cards to cut out: QR, name, company, the code in readable form."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    with whole_file(path) as tmp:
+        _write_sheets(Canvas(str(tmp), pagesize=A4), items, title, progress)
+    return len(items)
+
+
+def _write_sheets(canvas, items: list[CodeCard], title: str, progress) -> None:
+    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen.canvas import Canvas
 
     cols, rows = 3, 4
     width, height = A4
     cell_w, cell_h = (width - 20 * mm) / cols, (height - 30 * mm) / rows
-    tmp = path.with_name(f".{path.name}.tmp")
-    canvas = Canvas(str(tmp), pagesize=A4)
     canvas.setTitle(f"QR codes — {title}")
     for i, card in enumerate(items):
         slot = i % (cols * rows)
@@ -113,8 +120,6 @@ def write_pdf(
         if progress:
             progress(i + 1, len(items))
     canvas.save()
-    os.replace(tmp, path)
-    return len(items)
 
 
 def _centred(canvas, text: str, x: float, y: float, width: float, size: float) -> None:

@@ -8,7 +8,6 @@ ever reach a printer. Only `--printer NAME`, which hands the file to the print s
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -75,15 +74,10 @@ def _template(name: str):
 
 def _write_atomically(path: Path, write: Callable[[str], T]) -> T:
     """Render into a temporary file beside ``path`` and rename: never a half-written PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        result = write(str(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return result
+    from checkin.files import whole_file
+
+    with whole_file(path) as tmp:
+        return write(str(tmp))
 
 
 # Sheets of these sizes go out under their names, which every printer knows.

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from checkin.cli.output import describe, emit_json
+from checkin.cli.output import describe, emit_json, show
 
 
 def _db(args: argparse.Namespace):
@@ -196,10 +196,7 @@ def run_scan(args: argparse.Namespace) -> int:
         nonce=args.nonce,
         journal=_journal(args, db, args.device),
     )
-    if args.json:
-        emit_json(outcome.as_json())
-    else:
-        print(describe(outcome))
+    show(args, outcome.as_json(), describe(outcome))
     return 0
 
 
@@ -236,11 +233,7 @@ def run_walkin(args: argparse.Namespace) -> int:
         device=args.device,
         journal=_journal(args, db, args.device),
     )
-    if args.json:
-        emit_json(outcome.as_json())
-    else:
-        print(describe(outcome))
-        print(f"  code: {outcome.code}")
+    show(args, outcome.as_json(), f"{describe(outcome)}\n  code: {outcome.code}")
     return 0
 
 
@@ -250,16 +243,7 @@ def run_undo(args: argparse.Namespace) -> int:
     db = _db(args)
     journal = _journal(args, db, args.device)
     result = undo(db, args.event, args.code, device=args.device, journal=journal)
-    if args.json:
-        emit_json(
-            {
-                "undone": result.undone,
-                "guest": result.guest.as_json() if result.guest else None,
-                "message": result.message,
-            }
-        )
-    else:
-        print(result.message)
+    show(args, result.as_json(), result.message)
     return 0 if result.undone else 1
 
 
@@ -267,10 +251,7 @@ def run_export(args: argparse.Namespace) -> int:
     from checkin.export import export_attendance
 
     n = export_attendance(_db(args), args.event, args.out, args.format)
-    if args.json:
-        emit_json({"rows": n, "out": args.out})
-    else:
-        print(f"Wrote {n} guests to {args.out}")
+    show(args, {"rows": n, "out": args.out}, f"Wrote {n} guests to {args.out}")
     return 0
 
 
@@ -278,8 +259,5 @@ def run_codes(args: argparse.Namespace) -> int:
     from checkin.qrcodes import write_codes
 
     n = write_codes(_db(args), args.event, args.out, args.code)
-    if args.json:
-        emit_json({"codes": n, "out": args.out})
-    else:
-        print(f"Wrote {n} QR codes to {args.out}")
+    show(args, {"codes": n, "out": args.out}, f"Wrote {n} QR codes to {args.out}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from checkin.cli.guests import _db, _journal
-from checkin.cli.output import emit_json
+from checkin.cli.output import emit_json, show
 
 
 def register(sub, parents) -> None:
@@ -108,7 +108,7 @@ def run_newcomer_action(args: argparse.Namespace) -> int:
     action = host_actions.mark_met if args.action == "met" else host_actions.release
     db = _db(args)
     message = action(db, args.event, args.code, journal=_journal(args, db, "command line"))
-    emit_json({"ok": True, "message": message}) if args.json else print(message)
+    show(args, {"ok": True, "message": message}, message)
     return 0
 
 
@@ -118,7 +118,7 @@ def run_reassign(args: argparse.Namespace) -> int:
     db = _db(args)
     journal = _journal(args, db, "command line")
     message = reassign(db, args.event, args.code, args.host, journal=journal)
-    emit_json({"ok": True, "message": message}) if args.json else print(message)
+    show(args, {"ok": True, "message": message}, message)
     return 0
 
 
@@ -128,10 +128,7 @@ def run_checkout(args: argparse.Namespace) -> int:
     db = _db(args)
     journal = _journal(args, db, args.device)
     r = check_out(db, args.event, args.code, device=args.device, journal=journal)
-    if args.json:
-        emit_json({"ok": r.undone, "message": r.message})
-    else:
-        print(r.message)
+    show(args, {"ok": r.undone, "message": r.message}, r.message)
     return 0 if r.undone else 1
 
 

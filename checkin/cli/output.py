@@ -24,6 +24,14 @@ def emit_json(doc: Any) -> None:
     sys.stdout.write("\n")
 
 
+def show(args, doc: Any, text: str) -> None:
+    """One JSON document with --json, else the words for people."""
+    if getattr(args, "json", False):
+        emit_json(doc)
+    else:
+        print(text)
+
+
 def describe(o: Outcome) -> str:
     lines = [WORDS[o.kind] + (f": {o.guest.name}" if o.guest else f" ({o.code})")]
     if o.guest and o.guest.company:

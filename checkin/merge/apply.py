@@ -219,16 +219,7 @@ class Merge:
             incoming[key] = f
         existing = {
             (n, h, c): (aid, status, e)
-            for aid, n, h, c, status, e in self.conn.execute(
-                select(
-                    Assignment.id,
-                    Assignment.newcomer_id,
-                    Assignment.host_id,
-                    Assignment.created_at,
-                    Assignment.status,
-                    Assignment.ended_at,
-                ).where(Assignment.event_id == self.ev.id)
-            )
+            for aid, n, h, c, status, e in self.conn.execute(_assignments(self.ev.id))
         }
         touched: set[int] = set(hosts)
         for key, f in incoming.items():
@@ -345,14 +336,7 @@ class Merge:
             return
         current: dict[int, list[tuple]] = defaultdict(list)
         for aid, newcomer, host, created, status, ended in self.conn.execute(
-            select(
-                Assignment.id,
-                Assignment.newcomer_id,
-                Assignment.host_id,
-                Assignment.created_at,
-                Assignment.status,
-                Assignment.ended_at,
-            ).where(Assignment.event_id == self.ev.id)
+            _assignments(self.ev.id)
         ):
             if newcomer in states and is_open((status, ended)):
                 current[newcomer].append((created, host, aid, (status, ended)))
@@ -407,3 +391,15 @@ class Merge:
             .scalar_subquery()
         )
         self.conn.execute(update(Host).where(Host.event_id == self.ev.id).values(load=active))
+
+
+def _assignments(event_id: int):
+    """(id, newcomer, host, created_at, status, ended_at) of every assignment of the event."""
+    return select(
+        Assignment.id,
+        Assignment.newcomer_id,
+        Assignment.host_id,
+        Assignment.created_at,
+        Assignment.status,
+        Assignment.ended_at,
+    ).where(Assignment.event_id == event_id)

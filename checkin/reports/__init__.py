@@ -10,12 +10,12 @@ file renamed into place), like the attendance export.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from checkin.db import Database
 from checkin.errors import InvalidInput
+from checkin.files import whole_file
 from checkin.reports.csv_out import rows_for, to_csv
 from checkin.reports.data import Snapshot, snapshot
 from checkin.reports.fonts import Fonts, choose_fonts
@@ -63,19 +63,6 @@ def write_report(
     snap = snapshot(db, event)
     fonts = fonts or choose_fonts()
     data = render_pdf(kind, snap, fonts) if fmt == "pdf" else to_csv(kind, snap)
-    _write_whole(path, data)
+    with whole_file(path) as tmp:
+        tmp.write_bytes(data)
     return ReportResult(kind, str(path), fmt, len(rows_for(kind, snap)[1]), fonts.source)
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
