@@ -266,14 +266,9 @@ class NewcomerCard:
 
 
 @dataclass(frozen=True)
-class HostCard:
-    host_id: int
-    name: str
-    code: str
-    company: str | None
-    capacity: int
-    present: bool
-    interests: tuple[str, ...]
+class HostCard(HostSummary):
+    """A host as the board shows them: who they are, and whom they welcome now."""
+
     newcomers: tuple[NewcomerCard, ...]
     hosted_total: int
 
