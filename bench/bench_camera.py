@@ -47,7 +47,7 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _picture(code: str | None, rng: random.Random) -> QImage:
-    from checkin.qrcodes import qr_image
+    from checkin.badges.qr_sheets import qr_image
 
     blobs = rng.randbytes(32 * 18 * 4)
     frame = QImage(blobs, 32, 18, 32 * 4, QImage.Format.Format_RGB32).scaled(
@@ -144,7 +144,7 @@ def _event_loop_lag(scanner, frames: list[QVideoFrame], seconds: float, fps: int
 
 
 def run() -> list[Row]:
-    from ui.camera import CameraScanner
+    from ui.scanning.camera import CameraScanner
 
     app = QApplication.instance() or QApplication([])
     rng = random.Random(7)

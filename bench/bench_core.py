@@ -88,11 +88,11 @@ def _write_csv(path: Path, n: int, hosts: int, rng: random.Random) -> list[str]:
 
 
 def run() -> list[Row]:
-    from checkin.db import open_database
-    from checkin.door import check_in
+    from checkin.door.engine import check_in
+    from checkin.door.search import build_index
     from checkin.events import create_event
-    from checkin.importer import import_guest_list
-    from checkin.search import build_index
+    from checkin.guestlist.importer import import_guest_list
+    from checkin.store.db import open_database
 
     rows: list[Row] = []
     rng = random.Random(5)

@@ -68,12 +68,12 @@ def write_journals(folder: Path) -> list[Path]:
 
 
 def run() -> list[Row]:
-    from checkin.db import open_database
     from checkin.events import create_event
+    from checkin.guestlist.importer import import_guest_list
     from checkin.guestlist.rows import GuestList, GuestRow
-    from checkin.importer import import_guest_list
     from checkin.merge import merge_files
     from checkin.merge.inputs import read_inputs
+    from checkin.store.db import open_database
 
     rows: list[Row] = []
     work = Path(__file__).with_name(".work")  # on the project disk, like the real database

@@ -38,13 +38,13 @@ def run() -> list[Row]:
     from PySide6.QtTest import QTest
 
     from bench.bench_core import _write_csv
-    from checkin.db import open_database
-    from checkin.door import check_in
+    from checkin.door.engine import check_in
     from checkin.events import create_event
-    from checkin.importer import import_guest_list
+    from checkin.guestlist.importer import import_guest_list
+    from checkin.store.db import open_database
     from ui import settings as S
     from ui.app import make_application
-    from ui.main_window import DoorWindow
+    from ui.door.window import DoorWindow
     from ui.settings import Settings
 
     make_application()

@@ -10,13 +10,13 @@ import random
 
 from sqlalchemy import select
 
-from checkin.db import Database
-from checkin.door import check_in
+from checkin.door.engine import check_in
 from checkin.events import create_event
+from checkin.guestlist.importer import import_guest_list
 from checkin.guestlist.rows import GuestList, GuestRow
-from checkin.host_actions import add_host
-from checkin.importer import import_guest_list
-from checkin.models import Event, Host, Registration
+from checkin.hosting.actions import add_host
+from checkin.store.db import Database
+from checkin.store.models import Event, Host, Registration
 from checkin.timeutil import utcnow
 
 DEMO_EVENT = "Riverside Business Breakfast"
@@ -276,7 +276,7 @@ def make_demo(db: Database, *, guests: int = 300, hosts: int = 12, seed: int = 7
         ).all()
     early = [people[i]["email"] for i in regulars[hosts : hosts + 25]]
     with db.read() as s:
-        from checkin.models import Person
+        from checkin.store.models import Person
 
         early_codes = s.scalars(
             select(Registration.code)

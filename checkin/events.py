@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from checkin.db import Database
 from checkin.errors import InvalidInput, NotFound
-from checkin.models import Event, Registration
+from checkin.store.db import Database
+from checkin.store.models import Event, Registration
 
 
 @dataclass(frozen=True)

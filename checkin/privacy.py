@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, case, delete, func, or_, select, text, update
 
-from checkin.db import Database
 from checkin.errors import InvalidInput, NotFound
-from checkin.journal import find_journals
-from checkin.models import (
+from checkin.journal.reader import find_journals
+from checkin.store.db import Database
+from checkin.store.models import (
     Assignment,
     CheckIn,
     Event,
@@ -169,7 +169,7 @@ def mentions(folder: str | os.PathLike, marks: list[bytes]) -> tuple[str, ...]:
 def _leave_hosting(session, regs: list[int]) -> None:
     """As if they had left: a newcomer's host gets the slot back, a host's newcomers go back
     to the front of the queue for another host. Then their rows can go."""
-    from checkin import hosting
+    from checkin.hosting import assignments
     from checkin.timeutil import utcnow
 
     now = utcnow()
@@ -179,7 +179,7 @@ def _leave_hosting(session, regs: list[int]) -> None:
         select(Registration.id, Registration.event_id).where(Registration.id.in_(regs))
     ).all()
     for reg_id, event_id in rows:
-        hosting.person_left(session, event_id, reg_id, now, "forgotten")
+        assignments.person_left(session, event_id, reg_id, now, "forgotten")
     session.flush()
 
 
@@ -203,15 +203,10 @@ def _delete_registrations(conn: Connection, regs: list[int]) -> None:
 
 def _drop_introductions(conn: Connection, regs: set[int]) -> None:
     """Other newcomers were told to meet them: keep the advice, minus this person."""
-    for aid, intros in conn.execute(
-        select(Assignment.id, Assignment.introductions).where(Assignment.introductions != "")
-    ):
-        ids = [i for i in intros.split(",") if i]
-        kept = [i for i in ids if int(i) not in regs]
-        if len(kept) != len(ids):
-            conn.execute(
-                update(Assignment).where(Assignment.id == aid).values(introductions=",".join(kept))
-            )
+    for aid, intros in conn.execute(select(Assignment.id, Assignment.introductions)):
+        kept = tuple(i for i in intros if i not in regs)
+        if len(kept) != len(intros):
+            conn.execute(update(Assignment).where(Assignment.id == aid).values(introductions=kept))
 
 
 # ---- retention ----------------------------------------------------------------------------

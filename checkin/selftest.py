@@ -159,7 +159,7 @@ def _timed(name: str, fn: Callable[[], str]) -> Step:
 
 
 def _resources(run: _Run) -> str:
-    from checkin.badges.paths import fonts_dir, resources_dir, templates_dir
+    from checkin.resources import fonts_dir, resources_dir, templates_dir
 
     root = resources_dir()
     if not root.is_dir():
@@ -174,8 +174,8 @@ def _resources(run: _Run) -> str:
 
 
 def _database(run: _Run) -> str:
-    from checkin.db import open_database
-    from checkin.migrate import MIGRATIONS, current_revision, head_revision
+    from checkin.store.db import open_database
+    from checkin.store.migrate import MIGRATIONS, current_revision, head_revision
 
     if not (MIGRATIONS / "env.py").is_file():
         raise FileNotFoundError(f"no Alembic migrations at {MIGRATIONS}")
@@ -189,7 +189,7 @@ def _database(run: _Run) -> str:
 
 def _import(run: _Run) -> str:
     from checkin.events import create_event
-    from checkin.importer import import_guest_list
+    from checkin.guestlist.importer import import_guest_list
 
     run.need("database")
     create_event(run.db, EVENT)
@@ -203,8 +203,8 @@ def _import(run: _Run) -> str:
 
 
 def _check_in(run: _Run) -> str:
-    from checkin.door import check_in
-    from checkin.outcomes import OutcomeKind
+    from checkin.door.engine import check_in
+    from checkin.door.outcomes import OutcomeKind
 
     run.need("import")
     host = check_in(run.db, EVENT, HOST, device="selftest")
@@ -219,9 +219,9 @@ def _check_in(run: _Run) -> str:
 
 
 def _host(run: _Run) -> str:
-    from checkin.door import check_in
-    from checkin.host_actions import host_board
-    from checkin.outcomes import OutcomeKind
+    from checkin.door.engine import check_in
+    from checkin.door.outcomes import OutcomeKind
+    from checkin.hosting.board import host_board
 
     run.need("check_in")
     new = check_in(run.db, EVENT, NEWCOMER, device="selftest")
@@ -238,7 +238,7 @@ def _host(run: _Run) -> str:
 
 
 def _search(run: _Run) -> str:
-    from checkin.search import search_guests
+    from checkin.door.search import search_guests
 
     run.need("import")
     hits = search_guests(run.db, EVENT, "angstrom")
@@ -284,7 +284,7 @@ def _badge(run: _Run) -> str:
 def _qr(run: _Run) -> str:
     import zxingcpp
 
-    from checkin.qrcodes import qr_image
+    from checkin.badges.qr_sheets import qr_image
 
     text = "WD1-SELFTEST-Ωμέγα"
     image = qr_image(text, box_size=4).convert("L")
@@ -296,7 +296,7 @@ def _qr(run: _Run) -> str:
 
 
 def _export(run: _Run) -> str:
-    from checkin.export import export_attendance
+    from checkin.reports.export import export_attendance
 
     run.need("host")
     out = run.folder / "attendance.xlsx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -19,6 +20,15 @@ def email_key(email: str | None) -> str | None:
         return None
     email = email.strip().lower()
     return email or None
+
+
+# A sane email check, not RFC 5322: one "@", no spaces, a dotted domain without empty labels.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def is_email(text: str) -> bool:
+    """The one email rule, for imports and walk-ins alike."""
+    return len(text) <= 254 and ".." not in text and _EMAIL.fullmatch(text) is not None
 
 
 def split_tags(text: str | None) -> tuple[str, ...]:

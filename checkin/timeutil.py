@@ -9,6 +9,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def iso(value: datetime | None) -> str | None:
+    """UTC ISO 8601 text for files (journals), or None."""
+    return as_utc(value).isoformat() if value is not None else None
+
+
 def as_utc(value: datetime) -> datetime:
     """Naive datetimes from the database are UTC; make that explicit."""
     if value.tzinfo is None:

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 import pytest
 
-from checkin.db import Database, open_database
+from checkin.store.db import Database, open_database
 from tests.support.postgres import PostgresServer, skip_or_fail, unavailable_reason
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

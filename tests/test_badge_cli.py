@@ -11,11 +11,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from checkin.badge_data import badge_for_registration, badges_for_event
+from checkin.badges.lookup import badge_for_registration, badges_for_event
 from checkin.badges.templates import get_template, load_templates
 from checkin.cli.main import main
-from checkin.door import check_in
-from checkin.models import Person, PrintLog, Registration
+from checkin.door.engine import check_in
+from checkin.store.models import Person, PrintLog, Registration
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Badge Night"

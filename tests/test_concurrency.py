@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from checkin.door import check_in
-from checkin.host_actions import host_board
-from checkin.models import Assignment, CheckIn, Host, QueueEntry
+from checkin.door.engine import check_in
+from checkin.hosting.board import host_board
+from checkin.store.models import Assignment, CheckIn, Host, QueueEntry
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Two Doors"

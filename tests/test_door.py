@@ -6,13 +6,14 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from checkin.codes import normalise_app_code
-from checkin.door import check_in, check_in_registration, undo
+from checkin.door.codes import normalise_app_code
+from checkin.door.engine import check_in, check_in_registration
+from checkin.door.leave import undo
+from checkin.door.outcomes import OutcomeKind
+from checkin.door.search import search_guests
+from checkin.door.walkins import walk_in
 from checkin.events import create_event
-from checkin.models import CheckIn
-from checkin.outcomes import OutcomeKind
-from checkin.search import search_guests
-from checkin.walkins import walk_in
+from checkin.store.models import CheckIn
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Chamber Evening"
@@ -92,8 +93,8 @@ def test_undo_then_check_in_again(db):
     _setup(db)
     check_in(db, EVENT, "1001", device="Door 1")
     result = undo(db, EVENT, "1001")
-    assert result.undone
-    assert not undo(db, EVENT, "1001").undone  # nothing left to undo
+    assert result.done
+    assert not undo(db, EVENT, "1001").done  # nothing left to undo
     again = check_in(db, EVENT, "1001", device="Door 2")
     assert again.kind is OutcomeKind.CHECKED_IN and again.device == "Door 2"
     assert _count(db, action="checkin") == 2 and _count(db, action="undo") == 1
@@ -127,7 +128,7 @@ def test_walk_in_registers_and_checks_in_once(db):
 
 
 def test_undoing_a_return_keeps_the_first_arrival(db):
-    from checkin.door import check_out
+    from checkin.door.leave import check_out
 
     _setup(db)
     first = check_in(db, EVENT, "1001", device="Door 1")
@@ -135,7 +136,7 @@ def test_undoing_a_return_keeps_the_first_arrival(db):
     back = check_in(db, EVENT, "1001", device="Door 2")
     assert back.kind is OutcomeKind.CHECKED_IN and "Back again" in back.warnings[0]
     result = undo(db, EVENT, "1001")
-    assert result.undone and "return" in result.message
+    assert result.done and "return" in result.message
     hit = search_guests(db, EVENT, "anna")[0]
     assert hit.checked_in  # still counted as attended, from the first arrival
     again = check_in(db, EVENT, "1001", device="Door 1")

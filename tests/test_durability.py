@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from checkin.models import CheckIn, Registration
+from checkin.store.models import CheckIn, Registration
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Power Cut Evening"

@@ -7,8 +7,8 @@ import json
 
 from openpyxl import load_workbook
 
-from checkin.door import check_in
-from checkin.export import export_attendance
+from checkin.door.engine import check_in
+from checkin.reports.export import export_attendance
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Export Evening"

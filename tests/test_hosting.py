@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from checkin.door import check_in, check_out, undo
+from checkin.door.engine import check_in
+from checkin.door.leave import check_out, undo
 from checkin.errors import InvalidInput
 from checkin.events import set_event_options
-from checkin.host_actions import add_host, host_board, mark_met, reassign, release
-from checkin.models import Assignment
+from checkin.hosting.actions import add_host, mark_met, reassign, release
+from checkin.hosting.board import host_board
+from checkin.store.models import Assignment
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Breakfast Club"
@@ -109,7 +111,7 @@ def test_manual_reassign_respects_capacity(db):
     with pytest.raises(InvalidInput, match="already hosts"):
         reassign(db, EVENT, "N1", "H2")
     mark_met(db, EVENT, "N2")
-    assert "now with Henk Host" in reassign(db, EVENT, "N1", "H2")
+    assert "now with Henk Host" in reassign(db, EVENT, "N1", "H2").message
 
 
 def test_a_host_is_never_a_newcomer_even_in_a_fresh_database(db):

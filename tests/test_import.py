@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from checkin.door import check_in
+from checkin.door.engine import check_in
+from checkin.door.outcomes import OutcomeKind
+from checkin.door.search import search_guests
 from checkin.errors import ImportRefused
 from checkin.events import create_event
-from checkin.importer import import_guest_list
-from checkin.models import Host, Person, Registration
-from checkin.outcomes import OutcomeKind
-from checkin.search import search_guests
+from checkin.guestlist.importer import import_guest_list
+from checkin.store.models import Host, Person, Registration
 
 DATA = Path(__file__).parent / "data" / "guestlists"
 EVENT = "Founders & Coffee"
@@ -132,7 +132,7 @@ def test_explicit_mapping_for_an_odd_file(db, tmp_path):
 
 
 def test_a_changed_email_moves_the_identity_with_it(db, tmp_path):
-    from checkin.walkins import walk_in
+    from checkin.door.walkins import walk_in
 
     create_event(db, EVENT)
     v1, v2 = tmp_path / "v1.csv", tmp_path / "v2.csv"
@@ -147,7 +147,7 @@ def test_a_changed_email_moves_the_identity_with_it(db, tmp_path):
 
 
 def test_re_import_during_the_evening_can_make_a_newcomer_a_host(db, tmp_path):
-    from checkin.host_actions import host_board
+    from checkin.hosting.board import host_board
 
     create_event(db, EVENT)
     v1, v2 = tmp_path / "v1.csv", tmp_path / "v2.csv"

@@ -18,16 +18,17 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite
 
-from checkin.db import Database, open_database
-from checkin.door import check_in, check_out, undo
+from checkin.door.engine import check_in
+from checkin.door.leave import check_out, undo
+from checkin.door.walkins import walk_in
 from checkin.errors import InvalidInput
-from checkin.export import export_attendance
-from checkin.journal import FORMAT, Journal
+from checkin.journal.writer import FORMAT, Journal
 from checkin.merge import merge_files
 from checkin.merge.apply import _sqlite_time
-from checkin.models import Assignment, CheckIn, Event, Host, Person, Registration
+from checkin.reports.export import export_attendance
+from checkin.store.db import Database, open_database
+from checkin.store.models import Assignment, CheckIn, Event, Host, Person, Registration
 from checkin.timeutil import as_utc, utcnow
-from checkin.walkins import walk_in
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Merge Evening"

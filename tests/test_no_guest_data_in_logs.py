@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from checkin.door import check_in, undo
-from checkin.export import export_attendance
-from checkin.host_actions import host_board, mark_met
-from checkin.search import search_guests
-from checkin.walkins import walk_in
+from checkin.door.engine import check_in
+from checkin.door.leave import undo
+from checkin.door.search import search_guests
+from checkin.door.walkins import walk_in
+from checkin.hosting.actions import mark_met
+from checkin.hosting.board import host_board
+from checkin.reports.export import export_attendance
 from tests.support.factories import event_with_guests, guest
 
 SECRET_NAMES = ("Zoltán", "Quibbleworth", "quibble@example.org", "Ysolde", "Marchbanks")

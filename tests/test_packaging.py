@@ -50,11 +50,11 @@ APP_ID = SPEC_VALUES["APP_ID"]
 def test_spec_bundles_resources_and_migrations_as_data() -> None:
     dirs = SPEC_VALUES["DATA_DIRS"]
     assert ("resources", "resources") in dirs
-    # checkin/migrate.py finds them next to itself: _internal/checkin/migrations in the bundle.
-    assert ("checkin/migrations", "checkin/migrations") in dirs
+    # migrate.py finds them next to itself: _internal/checkin/store/migrations in the bundle.
+    assert ("checkin/store/migrations", "checkin/store/migrations") in dirs
     for source, _ in dirs:
         assert (ROOT / source).is_dir(), source
-    migrations = ROOT / "checkin" / "migrations"
+    migrations = ROOT / "checkin" / "store" / "migrations"
     assert (migrations / "env.py").is_file()
     assert (migrations / "script.py.mako").is_file()
     assert list((migrations / "versions").glob("[0-9]*.py")), "no migration versions"

@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from checkin import printlog
-from checkin.door import check_in
+from checkin.badges import printlog
+from checkin.door.engine import check_in
 from checkin.errors import InvalidInput
-from checkin.models import PrintLog
+from checkin.store.models import PrintLog
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Print Log Evening"

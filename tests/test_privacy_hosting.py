@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checkin.door import check_in
-from checkin.host_actions import host_board
+from checkin.door.engine import check_in
+from checkin.door.search import search_guests
+from checkin.hosting.board import host_board
 from checkin.privacy import forget
-from checkin.search import search_guests
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Privacy Evening"

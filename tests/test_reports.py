@@ -11,13 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from checkin.cli.main import main
-from checkin.door import check_in, check_out
+from checkin.door.engine import check_in
+from checkin.door.leave import check_out
+from checkin.door.walkins import walk_in
 from checkin.errors import InvalidInput
-from checkin.host_actions import mark_met
+from checkin.hosting.actions import mark_met
 from checkin.reports import KINDS, snapshot, write_report
 from checkin.reports.fonts import choose_fonts
 from checkin.timeutil import utcnow
-from checkin.walkins import walk_in
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Reports Evening"
@@ -164,7 +165,7 @@ def test_right_to_left_names_print_in_order_and_without_boxes(db, tmp_path):
     """Arabic and Hebrew names go through the badges' line engine: glyphs, order, fonts."""
     from pypdf import PdfReader
 
-    from checkin.door import check_in
+    from checkin.door.engine import check_in
     from checkin.reports import write_report
     from tests.support.factories import event_with_guests, guest
 

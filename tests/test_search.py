@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkin.search import GuestIndex, search_guests
+from checkin.door.search import GuestIndex, search_guests
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Search Night"

@@ -16,12 +16,12 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from checkin.db import open_database
 from checkin.demo import DEMO_EVENT, make_demo
-from checkin.models import Registration
+from checkin.store.db import open_database
+from checkin.store.models import Registration
 from ui import settings as S
 from ui.app import make_application
-from ui.main_window import DoorWindow
+from ui.door.window import DoorWindow
 from ui.settings import Settings
 
 
@@ -58,7 +58,7 @@ def _scan(app: QApplication, window: DoorWindow, code: str) -> None:
 def _codes(db, first_time: bool | None, checked_in: bool, limit: int = 3) -> list[str]:
     from sqlalchemy import select
 
-    from checkin.models import Event, Host
+    from checkin.store.models import Event, Host
 
     with db.read() as s:
         ev = s.scalar(select(Event).where(Event.name == DEMO_EVENT))
@@ -71,7 +71,7 @@ def _codes(db, first_time: bool | None, checked_in: bool, limit: int = 3) -> lis
         )
         if first_time is not None:
             # Tonight's list has no first-time column: new people are those not seen before.
-            from checkin.models import Person
+            from checkin.store.models import Person
 
             seen = (
                 select(Person.id)
@@ -121,7 +121,7 @@ def main(out: str = "docs/screenshots") -> int:
         _save(window, folder, "05-search")
         window.search.clear()
 
-        from ui.walkin_dialog import WalkInDialog
+        from ui.door.walkin_dialog import WalkInDialog
 
         dialog = WalkInDialog(window)
         dialog.name.setText("Zoë Ångström")

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 def _icon():
     from PySide6.QtGui import QIcon
 
-    from checkin.badges.paths import resources_dir
+    from checkin.resources import resources_dir
 
     return QIcon(str(resources_dir() / "icons" / "welcome-desk.svg"))
 
@@ -55,8 +55,8 @@ def run(database: str | None = None, event: str | None = None) -> int:
         return 1
     from PySide6.QtWidgets import QDialog, QMessageBox
 
-    from checkin.db import open_database
     from checkin.errors import CheckinError
+    from checkin.store.db import open_database
     from ui import settings as S
     from ui.settings import Settings
     from ui.tasks import TaskRunner
@@ -78,7 +78,7 @@ def run(database: str | None = None, event: str | None = None) -> int:
         except CheckinError:
             event = None  # the last event is gone (another database): ask
     if not event:
-        from ui.event_chooser import EventChooser
+        from ui.organiser.event_chooser import EventChooser
 
         chooser = EventChooser(db, runner)
         if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.chosen:
@@ -96,12 +96,12 @@ def run(database: str | None = None, event: str | None = None) -> int:
 def open_door(db, event: str, settings, runner):
     """The door window with its camera attached (when the camera part is available)."""
     from ui import settings as S
-    from ui.main_window import DoorWindow
+    from ui.door.window import DoorWindow
 
     window = DoorWindow(db, event, settings, runner)
     window.resize(1366, 768)
     from checkin.badges.templates import TemplateError, get_template
-    from ui.printing import PrintQueue, PrintTarget
+    from ui.printing.queue import PrintQueue, PrintTarget
 
     try:
         template = get_template(settings.get(S.BADGE_TEMPLATE))
@@ -111,7 +111,7 @@ def open_door(db, event: str, settings, runner):
     window.attach_printer(PrintQueue.for_database(db, target, template, parent=window))
     if settings.get(S.CAMERA_ON):
         try:
-            from ui.camera import CameraScanner
+            from ui.scanning.camera import CameraScanner
 
             camera = CameraScanner(window)
             window.attach_camera(camera)

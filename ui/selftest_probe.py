@@ -74,7 +74,7 @@ def _camera_path(qt: dict) -> str:
     """A QR frame through QVideoSink, as the camera delivers it, decoded from the QImage."""
     import zxingcpp
 
-    from checkin.qrcodes import qr_png_bytes
+    from checkin.badges.qr_sheets import qr_png_bytes
 
     text = "WD1-SELFTEST-CAMERA"
     frame_image = qt["QtGui"].QImage.fromData(qr_png_bytes(text, box_size=6))
@@ -96,7 +96,7 @@ def _camera_path(qt: dict) -> str:
 
 
 def _icon_file() -> Path | None:
-    from checkin.badges.paths import resources_dir
+    from checkin.resources import resources_dir
 
     path = resources_dir() / "icons" / "welcome-desk.svg"
     return path if path.is_file() else None

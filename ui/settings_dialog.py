@@ -130,7 +130,7 @@ def _cameras() -> list[tuple[str, str]]:
 
 def _printers() -> list[str]:
     try:
-        from ui.print_preview import available_printers
+        from ui.printing.preview import available_printers
 
         return [p.name for p in available_printers()]
     except Exception:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QUrl
 
-from checkin.badges.paths import resources_dir
+from checkin.resources import resources_dir
 
 NAMES = ("welcome", "again", "error", "first_time")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checkin.outcomes import OutcomeKind
+from checkin.door.outcomes import OutcomeKind
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from checkin.badges.paths import fonts_dir
+from checkin.resources import fonts_dir
 
 
 @dataclass(frozen=True)

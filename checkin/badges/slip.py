@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from checkin.badges.lines import draw_line
 from checkin.badges.templates import BadgeTemplate
-from checkin.outcomes import Outcome
+from checkin.door.outcomes import Outcome
 
 PURPLE = HexColor("#6a1b9a")
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from checkin.badges.paths import templates_dir
+from checkin.resources import templates_dir
 
 UNITS = {"mm": 72 / 25.4, "in": 72.0, "pt": 1.0}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -57,7 +57,7 @@ def register(sub, parents) -> None:
 
 
 def _db(args: argparse.Namespace):
-    from checkin.db import open_database
+    from checkin.store.db import open_database
 
     return open_database(args.database)
 
@@ -114,8 +114,8 @@ def send_to_printer(path: Path, printer: str, title: str, page_size: tuple[float
 
 
 def run_badges(args: argparse.Namespace) -> int:
-    from checkin import printlog
-    from checkin.badge_data import badges_for_event
+    from checkin.badges import printlog
+    from checkin.badges.lookup import badges_for_event
     from checkin.badges.render import render_badges
     from checkin.errors import CheckinError, InvalidInput
 

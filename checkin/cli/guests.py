@@ -10,7 +10,7 @@ from checkin.cli.output import describe, emit_json, show
 
 
 def _db(args: argparse.Namespace):
-    from checkin.db import open_database
+    from checkin.store.db import open_database
 
     return open_database(args.database)
 
@@ -20,7 +20,7 @@ def _journal(args: argparse.Namespace, db, device: str):
     folder = getattr(args, "journal_folder", None)
     if not folder:
         return None
-    from checkin.journal import Journal
+    from checkin.journal.writer import Journal
 
     return Journal.for_event(db, args.event, folder, device)
 
@@ -157,7 +157,7 @@ def _mapping(pairs: list[str]) -> dict[str, str] | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from checkin.importer import import_guest_list
+    from checkin.guestlist.importer import import_guest_list
 
     db = _db(args)
     summary = import_guest_list(
@@ -185,7 +185,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    from checkin.door import check_in
+    from checkin.door.engine import check_in
 
     db = _db(args)
     outcome = check_in(
@@ -201,7 +201,7 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from checkin.search import search_guests
+    from checkin.door.search import search_guests
 
     hits = search_guests(_db(args), args.event, args.text, args.limit)
     if args.json:
@@ -218,7 +218,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_walkin(args: argparse.Namespace) -> int:
-    from checkin.walkins import walk_in
+    from checkin.door.walkins import walk_in
 
     db = _db(args)
     outcome = walk_in(
@@ -238,17 +238,17 @@ def run_walkin(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    from checkin.door import undo
+    from checkin.door.leave import undo
 
     db = _db(args)
     journal = _journal(args, db, args.device)
     result = undo(db, args.event, args.code, device=args.device, journal=journal)
-    show(args, result.as_json(), result.message)
-    return 0 if result.undone else 1
+    show(args, {**result.as_json(), "undone": result.done}, result.message)
+    return 0 if result.done else 1
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from checkin.export import export_attendance
+    from checkin.reports.export import export_attendance
 
     n = export_attendance(_db(args), args.event, args.out, args.format)
     show(args, {"rows": n, "out": args.out}, f"Wrote {n} guests to {args.out}")
@@ -256,7 +256,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_codes(args: argparse.Namespace) -> int:
-    from checkin.qrcodes import write_codes
+    from checkin.badges.qr_sheets import write_codes
 
     n = write_codes(_db(args), args.event, args.out, args.code)
     show(args, {"codes": n, "out": args.out}, f"Wrote {n} QR codes to {args.out}")

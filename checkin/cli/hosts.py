@@ -55,7 +55,7 @@ def register(sub, parents) -> None:
 
 
 def run_host_add(args: argparse.Namespace) -> int:
-    from checkin.host_actions import add_host
+    from checkin.hosting.actions import add_host
 
     h = add_host(
         _db(args),
@@ -83,7 +83,7 @@ def run_host_add(args: argparse.Namespace) -> int:
 
 
 def run_hosts(args: argparse.Namespace) -> int:
-    from checkin.host_actions import host_board
+    from checkin.hosting.board import host_board
 
     board = host_board(_db(args), args.event)
     if args.json:
@@ -103,37 +103,37 @@ def run_hosts(args: argparse.Namespace) -> int:
 
 
 def run_newcomer_action(args: argparse.Namespace) -> int:
-    from checkin import host_actions
+    from checkin.hosting import actions as host_actions
 
     action = host_actions.mark_met if args.action == "met" else host_actions.release
     db = _db(args)
-    message = action(db, args.event, args.code, journal=_journal(args, db, "command line"))
-    show(args, {"ok": True, "message": message}, message)
+    result = action(db, args.event, args.code, journal=_journal(args, db, "command line"))
+    show(args, {"ok": True, "message": result.message}, result.message)
     return 0
 
 
 def run_reassign(args: argparse.Namespace) -> int:
-    from checkin.host_actions import reassign
+    from checkin.hosting.actions import reassign
 
     db = _db(args)
     journal = _journal(args, db, "command line")
-    message = reassign(db, args.event, args.code, args.host, journal=journal)
-    show(args, {"ok": True, "message": message}, message)
+    result = reassign(db, args.event, args.code, args.host, journal=journal)
+    show(args, {"ok": True, "message": result.message}, result.message)
     return 0
 
 
 def run_checkout(args: argparse.Namespace) -> int:
-    from checkin.door import check_out
+    from checkin.door.leave import check_out
 
     db = _db(args)
     journal = _journal(args, db, args.device)
     r = check_out(db, args.event, args.code, device=args.device, journal=journal)
-    show(args, {"ok": r.undone, "message": r.message}, r.message)
-    return 0 if r.undone else 1
+    show(args, {"ok": r.done, "message": r.message}, r.message)
+    return 0 if r.done else 1
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from checkin.simulate import simulate
+    from checkin.hosting.simulate import simulate
 
     result = simulate(
         guests=args.guests,

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from checkin.outcomes import Outcome, OutcomeKind
+from checkin.door.outcomes import Outcome, OutcomeKind
 from checkin.timeutil import local_hhmm
 
 WORDS = {

@@ -1,6 +1,6 @@
 """What a guest-list file turns into: plain rows and row-numbered problems.
 
-The reader (``reading.py``) produces these; the importer (``checkin.importer``) applies them
+The reader (``reading.py``) produces these; the importer (``importer.py``) applies them
 to the database in one transaction. Nothing here touches the database.
 """
 

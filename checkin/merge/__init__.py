@@ -44,11 +44,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from checkin import hosting
-from checkin.db import Database
 from checkin.events import find_event
+from checkin.hosting import policy
 from checkin.merge.apply import Merge
 from checkin.merge.inputs import FileSummary, Parsed, collector_paused, read_inputs
+from checkin.store.db import Database
 
 __all__ = ["MergeReport", "merge_files"]
 
@@ -85,7 +85,7 @@ def merge_files(db: Database, event: str | int, paths: list[str | os.PathLike]) 
 def _merge(db: Database, event: str | int, parsed: Parsed) -> MergeReport:
     with db.write() as session:
         ev = find_event(session, event)
-        hosting.lock_event(session, ev.id)  # live doors on PostgreSQL wait for the merge
+        policy.lock_event(session, ev.id)  # live doors on PostgreSQL wait for the merge
         report = MergeReport(ev.name, parsed.files)
         Merge(session, ev, report).run(parsed)
         return report

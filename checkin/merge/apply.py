@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from checkin.merge.guests import Guests
 from checkin.merge.inputs import EXPORT_NONCE, AssignmentFact, LogFact, Parsed
 from checkin.merge.rules import Log, State, ended_first, is_open, project
-from checkin.models import Assignment, CheckIn, Event, Host, QueueEntry, Registration
+from checkin.store.models import Assignment, CheckIn, Event, Host, QueueEntry, Registration
 from checkin.timeutil import as_utc
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
@@ -35,7 +35,7 @@ class _Driver:
     """Many rows in one executemany straight to the DB-API driver, values converted here once.
 
     SQLAlchemy's per-row parameter processing would be most of the cost at 100,000 rows
-    (see checkin.bulk). Times are written as UTCDateTime stores them: naive UTC, and on
+    (see checkin.store.bulk). Times are written as UTCDateTime stores them: naive UTC, and on
     SQLite the text form SQLAlchemy's DateTime writes and reads back.
     """
 
@@ -245,7 +245,7 @@ class Merge:
                     created_at=f.created_at,
                     ended_at=f.ended_at,
                     device=f.device,
-                    introductions=",".join(str(i) for i in intros if i is not None),
+                    introductions=tuple(i for i in intros if i is not None),
                     score=f.score,
                     shared_interests=f.shared_interests,
                 )

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from checkin.codes import normalise_app_code
+from checkin.door.codes import normalise_app_code
+from checkin.hosting.tags import tag_rows
 from checkin.merge.inputs import GuestFact
-from checkin.models import Event, Person, PersonTag, Registration
-from checkin.tags import tag_rows
+from checkin.store.models import Event, Person, PersonTag, Registration
 
 CREATABLE = ("walkin", "merge")  # sources a merge may create, and so may also correct
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)  # an imported guest's times: never compared

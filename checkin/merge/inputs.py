@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from checkin.errors import InvalidInput
-from checkin.journal import HOST_ACTIONS, find_journals, looks_like_journal, read_journal
+from checkin.journal.reader import find_journals, looks_like_journal, read_journal
+from checkin.journal.records import HOST_ACTIONS
 from checkin.text import email_key, fold
 from checkin.timeutil import as_utc
 

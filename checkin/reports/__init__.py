@@ -13,7 +13,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from checkin.db import Database
 from checkin.errors import InvalidInput
 from checkin.files import whole_file
 from checkin.reports.csv_out import rows_for, to_csv
@@ -21,6 +20,7 @@ from checkin.reports.data import Snapshot, snapshot
 from checkin.reports.fonts import Fonts, choose_fonts
 from checkin.reports.pdf import render, styles
 from checkin.reports.sheets import STORIES
+from checkin.store.db import Database
 
 KINDS = tuple(STORIES)
 FORMATS = ("pdf", "csv")

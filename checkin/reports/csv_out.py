@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from checkin.export import spreadsheet_safe
 from checkin.reports.data import HOSTED, Snapshot, local
+from checkin.reports.export import spreadsheet_safe
 from checkin.reports.sheets import LABELS, STATUS
 
 

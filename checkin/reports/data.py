@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from checkin.db import Database
 from checkin.events import find_event
-from checkin.models import Assignment, Host, Person, QueueEntry, Registration
+from checkin.store.db import Database
+from checkin.store.models import Assignment, Host, Person, QueueEntry, Registration
 from checkin.text import fold
 from checkin.timeutil import as_utc
 
@@ -193,7 +193,7 @@ def snapshot(db: Database, event: str | int) -> Snapshot:
         newcomer, host = guests.get(newcomer_id), guests.get(host_reg.get(host_id, -1))
         if newcomer is None or host is None:
             continue
-        met = tuple(guests[int(i)].name for i in intros.split(",") if i and int(i) in guests)
+        met = tuple(guests[i].name for i in intros if i in guests)
         hostings.append(Hosting(newcomer, host, status, as_utc(created), met))
     sheets = [
         HostSheet(

@@ -22,15 +22,15 @@ sys.path.insert(0, str(HERE.parents[1]))
 from pypdf import PdfReader  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from checkin.db import open_database  # noqa: E402
 from checkin.demo import make_demo  # noqa: E402
-from checkin.door import check_in  # noqa: E402
+from checkin.door.engine import check_in  # noqa: E402
+from checkin.door.walkins import walk_in  # noqa: E402
 from checkin.events import find_event  # noqa: E402
-from checkin.host_actions import mark_met  # noqa: E402
-from checkin.models import Assignment, Registration  # noqa: E402
+from checkin.hosting.actions import mark_met  # noqa: E402
 from checkin.reports import KINDS, write_report  # noqa: E402
+from checkin.store.db import open_database  # noqa: E402
+from checkin.store.models import Assignment, Registration  # noqa: E402
 from checkin.timeutil import utcnow  # noqa: E402
-from checkin.walkins import walk_in  # noqa: E402
 
 # Which pages to keep: the first of each list, and the pages that show something more
 # (the header repeated, the names in other scripts at the end, a second host's sheet).
@@ -90,9 +90,10 @@ def _meet_someone(db, event: str, event_id: int, at: dt.datetime) -> None:
 def _evening_clock() -> None:
     """Samples look like an evening (doors at 18:00 local), whenever they are made."""
     import checkin.demo
-    import checkin.door
-    import checkin.host_actions
-    import checkin.walkins
+    import checkin.door.engine
+    import checkin.door.leave
+    import checkin.door.walkins
+    import checkin.hosting.actions
 
     today = dt.datetime.now().astimezone()
     opening = today.replace(hour=17, minute=55, second=0, microsecond=0).astimezone(dt.UTC)
@@ -101,7 +102,12 @@ def _evening_clock() -> None:
     def clock() -> dt.datetime:
         return dt.datetime.now(dt.UTC) + offset
 
-    for module in (checkin.demo, checkin.door, checkin.host_actions, checkin.walkins):
+    for module in (
+        checkin.demo,
+        checkin.door.engine,
+        checkin.hosting.actions,
+        checkin.door.walkins,
+    ):
         module.utcnow = clock  # type: ignore[attr-defined]
     globals()["utcnow"] = clock
 

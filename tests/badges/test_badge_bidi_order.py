@@ -25,10 +25,10 @@ from checkin.badges import bidi
 from checkin.badges.data import BadgeData
 from checkin.badges.draw import draw_badge
 from checkin.badges.layout import BadgeLayout, TextBox, layout_badge
-from checkin.badges.paths import fonts_dir
 from checkin.badges.render import render_badges
 from checkin.badges.templates import BadgeTemplate, get_template
 from checkin.badges.text import Fitted, Line, fit_text, prepare_line
+from checkin.resources import fonts_dir
 
 PdfToPng = Callable[[bytes, int], list[Image.Image]]
 DPI = 200

@@ -15,10 +15,10 @@ from pypdf import PdfReader
 from checkin.badges import bidi
 from checkin.badges.fonts import FALLBACK_CHAIN, font_for_char, segment
 from checkin.badges.layout import layout_badge
-from checkin.badges.paths import fonts_dir
 from checkin.badges.render import render_badges
 from checkin.badges.templates import get_template
 from checkin.badges.text import prepare_line
+from checkin.resources import fonts_dir
 from tests.badges.samples import TRICKY_NAMES, tricky_badges
 
 PdfToPng = Callable[[bytes, int], list[Image.Image]]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from checkin.badges.paths import resources_dir
 from checkin.badges.render import render_badge_pdf, render_badges
 from checkin.badges.templates import (
     BadgeTemplate,
@@ -18,6 +17,7 @@ from checkin.badges.templates import (
     load_template_file,
     load_templates,
 )
+from checkin.resources import resources_dir
 from tests.badges.samples import guest
 
 MM = 72 / 25.4

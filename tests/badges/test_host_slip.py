@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from checkin.badges.slip import render_host_slip
 from checkin.badges.templates import get_template
-from checkin.outcomes import Guest, HostRef, Introduction, Outcome, OutcomeKind
+from checkin.door.outcomes import Guest, HostRef, Introduction, Outcome, OutcomeKind
 
 
 def _outcome() -> Outcome:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checkin.db import Database
 from checkin.events import create_event
+from checkin.guestlist.importer import import_guest_list
 from checkin.guestlist.rows import GuestList, GuestRow
-from checkin.importer import import_guest_list
+from checkin.store.db import Database
 
 
 def guest(row: int, first: str, last: str, **kw) -> GuestRow:

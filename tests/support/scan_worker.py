@@ -12,8 +12,8 @@ import time
 
 def main(argv: list[str]) -> int:
     url, event, device, start_at, *codes = argv
-    from checkin.db import open_database
-    from checkin.door import check_in
+    from checkin.door.engine import check_in
+    from checkin.store.db import open_database
 
     db = open_database(url, migrate=False)
     delay = float(start_at) - time.time()

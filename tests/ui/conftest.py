@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from checkin.db import Database
+from checkin.store.db import Database
 from tests.support.factories import event_with_guests, guest
 from ui import settings as S
-from ui.main_window import DoorWindow
+from ui.door.window import DoorWindow
 from ui.settings import Settings
 
 EVENT = "Door Test Evening"

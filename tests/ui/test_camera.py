@@ -17,9 +17,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from PySide6.QtMultimedia import QCameraDevice, QMediaDevices, QVideoFrame, QVideoFrameFormat
 
-from checkin.qrcodes import qr_image
-from ui.camera import NO_CAMERA, OFF, CameraScanner
-from ui.decoder import FrameDecoder, decode_frame
+from checkin.badges.qr_sheets import qr_image
+from ui.scanning.camera import NO_CAMERA, OFF, CameraScanner
+from ui.scanning.decoder import FrameDecoder, decode_frame
 
 APP_CODE = "WD7K3M9XQP2A4B"
 PRETIX_SECRET = "z4ykcf7e3cn4wqpkqt5tejg3u8dvrhvz"  # imported ticket codes are long

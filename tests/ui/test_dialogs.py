@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from checkin.door.search import search_guests
 from checkin.events import create_event
-from checkin.search import search_guests
-from ui.event_chooser import EventChooser
-from ui.import_dialog import ImportDialog
+from ui.organiser.event_chooser import EventChooser
+from ui.organiser.import_dialog import ImportDialog
 from ui.tasks import TaskRunner
 
 DATA = Path(__file__).parents[1] / "data" / "guestlists"

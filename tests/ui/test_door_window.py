@@ -7,12 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from checkin.door import check_in
-from checkin.outcomes import OutcomeKind
-from checkin.search import search_guests
+from checkin.door.engine import check_in
+from checkin.door.outcomes import OutcomeKind
+from checkin.door.search import search_guests
 from tests.ui.conftest import EVENT
-from ui.search_panel import SearchResultsModel
-from ui.walkin_dialog import WalkIn, WalkInDialog
+from ui.door.search_panel import SearchResultsModel
+from ui.door.walkin_dialog import WalkIn, WalkInDialog
 
 
 def scan_with_keyboard_wedge(qtbot, window, code: str):
@@ -140,7 +140,7 @@ def test_journal_folder_gets_every_door_action(qtbot, door, tmp_path):
 
 
 def test_no_camera_says_so_and_the_door_carries_on(qtbot, door):
-    from ui.camera import CameraScanner
+    from ui.scanning.camera import CameraScanner
 
     camera = CameraScanner(door, devices=list)  # a laptop without a camera
     door.attach_camera(camera)
@@ -155,8 +155,8 @@ def test_camera_frames_check_a_guest_in(qtbot, door):
     from PySide6.QtGui import QImage
     from PySide6.QtMultimedia import QVideoFrame
 
-    from checkin.qrcodes import qr_png_bytes
-    from ui.camera import CameraScanner
+    from checkin.badges.qr_sheets import qr_png_bytes
+    from ui.scanning.camera import CameraScanner
 
     camera = CameraScanner(door, devices=list)
     door.attach_camera(camera)
@@ -171,10 +171,10 @@ def test_camera_frames_check_a_guest_in(qtbot, door):
 def test_auto_print_on_check_in_once_and_reprint_on_request(qtbot, door, tmp_path):
     from pypdf import PdfReader
 
+    from checkin.badges.printlog import history
     from checkin.badges.templates import get_template
-    from checkin.printlog import history
     from ui import settings as S
-    from ui.printing import PrintQueue, PrintTarget
+    from ui.printing.queue import PrintQueue, PrintTarget
 
     target = PrintTarget(pdf_path=str(tmp_path / "badge-{job}.pdf"))
     queue = PrintQueue.for_database(door.db, target, get_template("zebra-4x3"), parent=door)
@@ -221,7 +221,7 @@ def test_make_a_guest_a_host_from_the_door(qtbot, door):
 
 
 def test_export_and_lists_from_the_menu_run_in_the_background(qtbot, door, tmp_path, monkeypatch):
-    from ui import main_window
+    from ui.door import window as main_window
 
     scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
     for name in ("attendance.xlsx", "newcomers.pdf"):
@@ -238,10 +238,10 @@ def test_export_and_lists_from_the_menu_run_in_the_background(qtbot, door, tmp_p
 
 
 def test_host_slip_printed_for_the_host_of_a_new_newcomer(qtbot, door, tmp_path):
+    from checkin.badges.printlog import history
     from checkin.badges.templates import get_template
-    from checkin.printlog import history
     from ui import settings as S
-    from ui.printing import PrintQueue, PrintTarget
+    from ui.printing.queue import PrintQueue, PrintTarget
 
     target = PrintTarget(pdf_path=str(tmp_path / "slip-{job}.pdf"))
     queue = PrintQueue.for_database(door.db, target, get_template("zebra-4x3"), parent=door)

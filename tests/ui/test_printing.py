@@ -38,17 +38,17 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from checkin import printlog
-from checkin.badge_data import badge_for_registration
+from checkin.badges import printlog
 from checkin.badges.data import BadgeData
+from checkin.badges.lookup import badge_for_registration
 from checkin.badges.render import render_badge_pdf
 from checkin.badges.templates import BadgeTemplate, get_template
 from checkin.cli.main import main as checkin_main
-from checkin.door import check_in
-from checkin.models import PrintLog
+from checkin.door.engine import check_in
+from checkin.store.models import PrintLog
 from tests.support.factories import event_with_guests, guest
-from ui.print_preview import available_printers, load_pdf, preview_dialog, set_page
-from ui.printing import PrintQueue, PrintTarget, choose_printer
+from ui.printing.preview import available_printers, load_pdf, preview_dialog, set_page
+from ui.printing.queue import PrintQueue, PrintTarget, choose_printer
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 20_000
@@ -62,7 +62,7 @@ def template() -> BadgeTemplate:
 
 
 class Recorder:
-    """The queue's ``record`` hook, remembered (the real one is checkin.printlog)."""
+    """The queue's ``record`` hook, remembered (the real one is checkin.badges.printlog)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[int, str, str, str, str]] = []

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from ui.scanner import KeyboardWedge
+from ui.scanning.scanner import KeyboardWedge
 
 
 def _wedge(qtbot) -> tuple[KeyboardWedge, QLineEdit]:

@@ -1,0 +1,396 @@
+"""The door: a scanned code becomes a check-in, in one transaction, with its outcome as a value.
+
+``check_in`` resolves the code, decides the outcome, appends to the CheckIn log, decides
+whether this is a first-timer and, if so, gives them a host (or a place in the queue) before
+committing. The commit is durable before the function returns, so whatever the door shows
+has been acknowledged by the disk.
+
+A nonce makes a repeat harmless: the same nonce twice (a retried request, a merged journal)
+returns the first answer and writes nothing. A second scan of the same guest is
+``already_checked_in`` with the first time and door.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from checkin import changes
+from checkin.changes import DoorLogged, GuestIdent
+from checkin.door.codes import normalise_app_code
+from checkin.door.first_time import is_first_timer
+from checkin.door.lookup import _unadmitted, logged_nonce
+from checkin.door.outcomes import Guest, Outcome, OutcomeKind
+from checkin.errors import InvalidInput, NotFound
+from checkin.events import EventRef, event_ref, find_event
+from checkin.hosting import assignments
+from checkin.store.actions import ChangeSink, run_action
+from checkin.store.db import Database
+from checkin.store.models import CheckIn, Event, Host, Person, Registration
+from checkin.text import fold, split_tags
+from checkin.timeutil import utcnow
+
+
+def _profession_clash(session: Session, event: Event | EventRef, reg: _Reg) -> tuple[str, ...]:
+    """Groups with one member per profession want to know at the door, not afterwards."""
+    profession = reg.profession
+    if not profession:
+        return ()
+    if not session.scalar(select(Event.one_per_profession).where(Event.id == event.id)):
+        return ()
+    members = session.execute(
+        select(Person.first_name, Person.last_name, Person.profession)
+        .join(Registration, Registration.person_id == Person.id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.id != reg.id,
+            Registration.status != "cancelled",
+            Registration.first_time.is_not(True),
+            Registration.first_time_flag.is_not(True),
+            Person.profession.is_not(None),
+        )
+    ).all()
+    key = fold(profession)
+    names = [f"{f} {last}".strip() for f, last, prof in members if fold(prof or "") == key]
+    if not names:
+        return ()
+    return (f"Profession clash: {profession} — member {', '.join(names[:3])} has it too",)
+
+
+@dataclass
+class _Reg:
+    """One registration as the door needs it: a single indexed read, no ORM objects."""
+
+    id: int
+    event_id: int
+    person_id: int
+    code: str
+    status: str
+    first_time_flag: bool | None
+    checked_in_at: dt.datetime | None
+    checked_in_device: str | None
+    checkin_id: str | None
+    checked_out_at: dt.datetime | None
+    first_time: bool | None
+    first_name: str
+    last_name: str
+    email: str | None
+    company: str | None
+    job_title: str | None
+    interests: str
+    profession: str | None
+    host_id: int | None
+    email_key: str | None
+    external_id: str | None
+
+    def ident(self) -> GuestIdent:
+        return GuestIdent(
+            self.id,
+            self.code,
+            self.email_key or self.email,
+            self.external_id,
+            self.first_name,
+            self.last_name,
+        )
+
+    def guest(self) -> Guest:
+        return Guest(
+            registration_id=self.id,
+            code=self.code,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            company=self.company,
+            job_title=self.job_title,
+            interests=split_tags(self.interests),
+        )
+
+
+_REG_SELECT = (
+    select(
+        Registration.id,
+        Registration.event_id,
+        Registration.person_id,
+        Registration.code,
+        Registration.status,
+        Registration.first_time_flag,
+        Registration.checked_in_at,
+        Registration.checked_in_device,
+        Registration.checkin_id,
+        Registration.checked_out_at,
+        Registration.first_time,
+        Person.first_name,
+        Person.last_name,
+        Person.email,
+        Person.company,
+        Person.job_title,
+        Person.interests,
+        Person.profession,
+        Host.id,
+        Person.email_key,
+        Person.external_id,
+    )
+    .join(Person, Person.id == Registration.person_id)
+    .outerjoin(Host, Host.registration_id == Registration.id)
+)
+
+
+# The hot path runs statements built once, on the session's connection: building a
+# statement and the ORM's execute machinery cost more than the durable commit itself.
+# Two doors scanning one guest at once: the row lock makes the second wait, then see the
+# first's check-in. NO KEY UPDATE still lets others insert rows referencing this guest.
+_BY_CODE = _REG_SELECT.where(
+    Registration.event_id == bindparam("event_id"), Registration.code == bindparam("code")
+).with_for_update(of=Registration, key_share=True)
+_BY_ID = _REG_SELECT.where(Registration.id == bindparam("rid"))
+_BY_ID_LOCKED = _BY_ID.with_for_update(of=Registration, key_share=True)
+_EARLIER = (
+    select(Registration.id)
+    .where(
+        Registration.person_id == bindparam("person_id"),
+        Registration.event_id != bindparam("event_id"),
+        Registration.checked_in_at.is_not(None),
+        Registration.checked_in_at < bindparam("now"),
+    )
+    .limit(1)
+)
+_LOG = insert(CheckIn)
+_PROJECT = (
+    update(Registration)
+    .where(Registration.id == bindparam("b_id"))
+    .values(
+        checked_in_at=bindparam("b_at"),
+        checked_in_device=bindparam("b_device"),
+        checkin_id=bindparam("b_log"),
+        first_time=bindparam("b_first"),
+        checked_out_at=None,
+    )
+)
+_BACK_AGAIN = (
+    update(Registration).where(Registration.id == bindparam("b_id")).values(checked_out_at=None)
+)
+
+
+def _load(session: Session, stmt, **params) -> _Reg | None:
+    row = session.connection().execute(stmt, params).first()
+    return _Reg(*row) if row is not None else None
+
+
+def _load_by_code(session: Session, event_id: int, code: str) -> _Reg | None:
+    code = code.strip()
+    reg = _load(session, _BY_CODE, event_id=event_id, code=code)
+    if reg is None and (app := normalise_app_code(code)) and app != code:
+        reg = _load(session, _BY_CODE, event_id=event_id, code=app)
+    return reg
+
+
+def replayed_outcome(session: Session, event, code: str, nonce: str) -> Outcome | None:
+    """The answer already given to this nonce, if any (nothing new is written)."""
+    previous = logged_nonce(session, nonce)
+    if previous is None:
+        return None
+    reg = _load(session, _BY_ID, rid=previous[1])
+    assert reg is not None
+    first = reg.checkin_id == previous[0]
+    kind = OutcomeKind.CHECKED_IN if first else OutcomeKind.ALREADY_CHECKED_IN
+    return _outcome(session, event, reg, kind, code, replayed=True)
+
+
+def _first_timer(session: Session, reg: _Reg, now: dt.datetime) -> bool:
+    def been_before() -> bool:
+        params = {"person_id": reg.person_id, "event_id": reg.event_id, "now": now}
+        return session.connection().execute(_EARLIER, params).first() is not None
+
+    return is_first_timer(
+        is_host=reg.host_id is not None, list_says=reg.first_time_flag, been_before=been_before
+    )
+
+
+def _outcome(
+    session: Session,
+    event: Event | EventRef,
+    reg: _Reg,
+    kind: OutcomeKind,
+    code: str,
+    *,
+    replayed: bool = False,
+    warnings: tuple[str, ...] = (),
+    fresh_host=None,
+) -> Outcome:
+    first_time = bool(reg.first_time)
+    host = None
+    intros: tuple = ()
+    queued = False
+    if first_time:
+        if fresh_host is not None:
+            host, queued, intros = fresh_host
+        else:  # a repeat scan: say what was decided the first time
+            host = assignments.active_host(session, reg.id)
+            queued = host is None and assignments.open_queue_entry(session, reg.id) is not None
+            intros = assignments.stored_introductions(session, reg.id)
+    return Outcome(
+        kind,
+        code,
+        event.name,
+        guest=reg.guest(),
+        first_time=first_time,
+        is_host=reg.host_id is not None,
+        host=host,
+        queued=queued,
+        introductions=tuple(intros or ()),
+        checked_in_at=reg.checked_in_at,
+        device=reg.checked_in_device,
+        checkin_id=reg.checkin_id,
+        replayed=replayed,
+        warnings=warnings,
+    )
+
+
+def check_in_in_session(
+    session: Session,
+    event: Event | EventRef,
+    code: str,
+    *,
+    device: str,
+    nonce: str,
+    now: dt.datetime,
+    registration_id: int | None = None,
+    probe_nonce: bool = True,
+) -> Outcome:
+    """The whole check-in, inside the caller's write transaction.
+
+    The common case (a guest arriving) is three statements: one read of the guest, the log
+    insert and the projection update (plus a history probe when the list does not say
+    whether they are new). With ``probe_nonce=False`` a repeated nonce is found by the
+    unique constraint on insert instead of a probe first: the caller retries with a probe.
+    """
+    conn = session.connection()
+    if probe_nonce and (replay := replayed_outcome(session, event, code, nonce)) is not None:
+        return replay
+    if registration_id is not None:
+        reg = _load(session, _BY_ID_LOCKED, rid=registration_id)
+    else:
+        reg = _load_by_code(session, event.id, code)
+    if reg is None:
+        return _unadmitted(session, event, code)
+    if reg.status == "cancelled":
+        return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=reg.guest())
+    if reg.checked_in_at is not None and reg.checked_out_at is None:
+        if (
+            not probe_nonce
+            and (replay := replayed_outcome(session, event, code, nonce)) is not None
+        ):
+            return replay
+        return _outcome(session, event, reg, OutcomeKind.ALREADY_CHECKED_IN, code)
+
+    log_id = str(uuid.uuid4())
+    conn.execute(
+        _LOG,
+        {
+            "id": log_id,
+            "event_id": event.id,
+            "registration_id": reg.id,
+            "action": "checkin",
+            "at": now,
+            "device": device,
+            "nonce": nonce,
+        },
+    )
+    returning = reg.checked_out_at is not None
+    if returning:
+        conn.execute(_BACK_AGAIN, {"b_id": reg.id})
+    else:
+        reg.first_time = _first_timer(session, reg, now)
+        reg.checked_in_at, reg.checked_in_device, reg.checkin_id = now, device, log_id
+        params = {"b_id": reg.id, "b_at": now, "b_device": device, "b_log": log_id}
+        conn.execute(_PROJECT, {**params, "b_first": reg.first_time})
+    reg.checked_out_at = None
+    changes.note(
+        session,
+        DoorLogged(
+            log_id,
+            event.id,
+            reg.id,
+            "checkin",
+            now,
+            device,
+            nonce,
+            first_time=reg.first_time,
+            guest=reg.ident(),
+        ),
+    )
+
+    warnings: tuple[str, ...] = ()
+    fresh = None
+    if reg.host_id is not None:
+        assignments.host_arrived(session, event.id, now, device)
+    elif reg.first_time:
+        fresh = assignments.newcomer_arrived(session, event.id, reg.id, now, device)
+        warnings = _profession_clash(session, event, reg)
+    if returning:
+        warnings = (*warnings, "Back again: checked out earlier")
+    return _outcome(
+        session, event, reg, OutcomeKind.CHECKED_IN, code, warnings=warnings, fresh_host=fresh
+    )
+
+
+def check_in(
+    db: Database,
+    event: str | int,
+    code: str,
+    *,
+    device: str = "",
+    nonce: str | None = None,
+    now: dt.datetime | None = None,
+    journal: ChangeSink | None = None,
+) -> Outcome:
+    """Check in the guest holding ``code`` at ``event``. Never raises for an expected outcome."""
+    if not code or not code.strip():
+        raise InvalidInput("Nothing was scanned: the code is empty.")
+    nonce = nonce or str(uuid.uuid4())
+
+    attempts = 0
+
+    def work(session: Session) -> Outcome:
+        nonlocal attempts
+        attempts += 1
+        ev = event_ref(session, event)
+        return check_in_in_session(
+            session,
+            ev,
+            code,
+            device=device,
+            nonce=nonce,
+            now=now or utcnow(),
+            probe_nonce=attempts > 1,  # a retry may be a repeat: look first
+        )
+
+    return run_action(db, work, journal=journal)
+
+
+def check_in_registration(
+    db: Database,
+    event: str | int,
+    registration_id: int,
+    *,
+    device: str = "",
+    nonce: str | None = None,
+    journal: ChangeSink | None = None,
+) -> Outcome:
+    """Check in a guest found by search (no code scanned)."""
+    nonce = nonce or str(uuid.uuid4())
+
+    def work(session: Session) -> Outcome:
+        ev = find_event(session, event)
+        reg = session.get(Registration, registration_id)
+        if reg is None or reg.event_id != ev.id:
+            raise NotFound("That guest is not on this event's list.")
+        return check_in_in_session(
+            session, ev, reg.code, device=device, nonce=nonce, now=utcnow(), registration_id=reg.id
+        )
+
+    return run_action(db, work, journal=journal)
