@@ -20,6 +20,24 @@ from checkin.store.db import Database, open_database
 from tests.support.postgres import PostgresServer, skip_or_fail, unavailable_reason
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# In CI (``.ci/run`` sets it) a skipped test is a failed one: a missing CUPS, pdftoppm, libraqm
+# or browser must not pass silently. Only a test that cannot apply to any machine like this
+# one may skip, and it says so with this prefix.
+NO_SKIPS = "CHECKIN_NO_SKIPS"
+NOT_APPLICABLE = "not applicable here:"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and os.environ.get(NO_SKIPS)) or hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if reason.removeprefix("Skipped: ").startswith(NOT_APPLICABLE):
+        return
+    report.outcome = "failed"
+    report.longrepr = f"skipped, but {NO_SKIPS}=1 requires it to run: {reason}"
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ class IdList(TypeDecorator[tuple[int, ...]]):
     cache_ok = True
 
     def process_bind_param(self, value, dialect) -> str:
-        return json.dumps([int(i) for i in value or ()])
+        return json.dumps([int(i) for i in value or ()], separators=(",", ":"))
 
     def process_result_value(self, value: str | None, dialect) -> tuple[int, ...]:
         return tuple(json.loads(value)) if value else ()

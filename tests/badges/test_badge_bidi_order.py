@@ -238,7 +238,7 @@ def test_reference_renderer_agrees_on_the_order(text: str, visual: list[str]) ->
     elif DEJAVU_BOLD.is_file() and "अ" not in text:
         path = DEJAVU_BOLD
     else:
-        pytest.skip("no single font for this mix of scripts")
+        pytest.skip("not applicable here: no single font has this mix of scripts")
     font = ImageFont.truetype(str(path), 60, layout_engine=ImageFont.Layout.RAQM)
     width = int(font.getlength(text)) + 200
     image = _raqm(text, font, width)

@@ -210,7 +210,7 @@ def test_no_camera_is_said_calmly(qtbot, scanner):
 
 def test_this_machine_without_a_camera(qtbot):
     if QMediaDevices.videoInputs():
-        pytest.skip("this machine has a camera")
+        pytest.skip("not applicable here: this machine has a camera")
     scanner = CameraScanner()
     try:
         with qtbot.waitSignal(scanner.available_changed) as available:
