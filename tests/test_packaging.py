@@ -196,7 +196,7 @@ def test_built_bundle_runs_version_selftest_and_the_gui(tmp_path: Path) -> None:
     binary = folder / (APP_NAME + (".exe" if sys.platform == "win32" else ""))
     if sys.platform == "win32":
         binary = folder / "checkin.exe"  # the console twin; welcome-desk.exe has no console
-    assert (folder / "_internal" / "checkin" / "migrations" / "script.py.mako").is_file()
+    assert (folder / "_internal" / "checkin" / "store" / "migrations" / "script.py.mako").is_file()
     assert (folder / "_internal" / "resources" / "fonts").is_dir()
 
     env = {

@@ -130,13 +130,11 @@ def test_badges_are_consumed_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.slow
-def test_many_badges_stay_fast() -> None:
-    import time
-
+def test_many_badges_render_into_one_document() -> None:
+    # How fast is measured by `make bench`, beside bare reportlab, not asserted here.
     t = get_template("avery-5392")
     badges = (guest(first_name=f"Guest{i}", vcard=VCARD + str(i)) for i in range(300))
-    start = time.perf_counter()
-    report = render_badges(badges, t, io.BytesIO())
-    elapsed = time.perf_counter() - start
+    out = io.BytesIO()
+    report = render_badges(badges, t, out)
     assert report.pages == 50
-    assert elapsed < 10.0, f"300 badges took {elapsed:.1f} s"
+    assert len(PdfReader(io.BytesIO(out.getvalue())).pages) == 50

@@ -1,9 +1,8 @@
-"""50,000 guests: read correctly, and fast enough for an organiser not to notice."""
+"""50,000 guests read correctly (how fast is measured by `make bench`, not asserted here)."""
 
 from __future__ import annotations
 
 import csv
-import time
 
 from checkin.guestlist.reading import read_guest_list
 
@@ -29,10 +28,7 @@ def test_fifty_thousand_rows(tmp_path):
             )  # fmt: skip
         out.writerow(["x", "", "", "", "not-an-email", "", "", f"{7:025d}", "", "", "", "", ""])
 
-    started = time.perf_counter()
     guests = read_guest_list(path)
-    elapsed = time.perf_counter() - started
-    print(f"\nread + validated {ROWS + 1} rows in {elapsed:.3f} s")
 
     assert guests.format == "eventbrite" and guests.delimiter == ";"
     assert len(guests.rows) == ROWS + 1
@@ -49,6 +45,3 @@ def test_fifty_thousand_rows(tmp_path):
         (ROWS + 2, "Barcode #"),
     ]
     assert "already used in row 9" in guests.problems[2].message
-    # Measured around 0.4 s here; the bound only catches an accidental slowdown of many times,
-    # not the noise of a busy CI machine.
-    assert elapsed < 3.0
