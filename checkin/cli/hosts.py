@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from checkin.cli import serve
 from checkin.cli.guests import _db, _journal
 from checkin.cli.output import emit_json, show
 
@@ -21,6 +22,7 @@ def register(sub, parents) -> None:
     a.add_argument("--interests", help="comma-separated (default: the guest's own)")
     a.add_argument("--languages", help="comma-separated")
     a.set_defaults(handler=run_host_add)
+    serve.register_host_link(hsub, parents)  # `checkin host link` (the phones' module)
 
     p = sub.add_parser("hosts", help="who hosts whom, and who waits", parents=[j, e])
     p.set_defaults(handler=run_hosts)
