@@ -76,11 +76,11 @@ class Hub:
     def subscribe(self, key: int) -> tuple[asyncio.Queue, dict]:
         q: asyncio.Queue = asyncio.Queue(maxsize=8)
         with self._lock:
-            self._subs.setdefault(key, set()).add(q)
             known = key in self._last
         if not known:
-            self._refresh()
-        with self._lock:
+            self._refresh(also=key)
+        with self._lock:  # the state read and the queue added at once: no change falls between
+            self._subs.setdefault(key, set()).add(q)
             return q, self._last.get(key) or self._empty(key)
 
     def unsubscribe(self, key: int, q: asyncio.Queue) -> None:
@@ -126,9 +126,9 @@ class Hub:
             return False
         return bool(done)
 
-    def _refresh(self) -> None:
+    def _refresh(self, also: int | None = None) -> None:
         try:
-            states = self._build()
+            states = self._build(also)
         except Exception:
             log.warning("could not read the hosting state", exc_info=True)
             return
@@ -147,16 +147,16 @@ class Hub:
             if self.settings.on_push and key != BOARD:
                 self.settings.on_push(key, state)
 
-    def _build(self) -> dict[int, dict]:
+    def _build(self, also: int | None) -> dict[int, dict]:
         now = utcnow().isoformat()
         views = links.phone_views(self.db, self.event_id, self.settings.meeting_point)
         with self._lock:
-            wanted = set(self._subs) | set(self._last)
+            wanted = set(self._subs) | set(self._last) | ({also} if also is not None else set())
         states: dict[int, dict] = {}
         for host_id in (wanted | set(views)) - {BOARD}:
             cards = [c.as_json() for c in views.get(host_id, ())]
             states[host_id] = {"newcomers": cards, "now": now}
-        if self._subs.get(BOARD):
+        if self._subs.get(BOARD) or also == BOARD:
             states[BOARD] = {"board": board_json(self.db, self.event_id), "now": now}
         return states
 
