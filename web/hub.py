@@ -135,11 +135,9 @@ class Hub:
         pushes = []
         with self._lock:
             for key, state in states.items():
-                same = self._last.get(key, {}).get("newcomers") == state["newcomers"]
-                if key != BOARD and same and key in self._last:
-                    continue
-                if key == BOARD and self._last.get(BOARD, {}).get("board") == state["board"]:
-                    continue
+                what = "board" if key == BOARD else "newcomers"
+                if key in self._last and self._last[key].get(what) == state[what]:
+                    continue  # this phone's page is unchanged
                 self._last[key] = state
                 pushes.extend((key, q, state) for q in self._subs.get(key, ()))
         for key, q, state in pushes:
