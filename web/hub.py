@@ -132,18 +132,21 @@ class Hub:
         except Exception:
             log.warning("could not read the hosting state", exc_info=True)
             return
-        pushes = []
+        pushes, changed = [], []
         with self._lock:
             for key, state in states.items():
                 what = "board" if key == BOARD else "newcomers"
                 if key in self._last and self._last[key].get(what) == state[what]:
                     continue  # this phone's page is unchanged
                 self._last[key] = state
-                pushes.extend((key, q, state) for q in self._subs.get(key, ()))
-        for key, q, state in pushes:
+                changed.append((key, state))
+                pushes.extend((q, state) for q in self._subs.get(key, ()))
+        for q, state in pushes:
             self._send(q, state)
-            if self.settings.on_push and key != BOARD:
-                self.settings.on_push(key, state)
+        if self.settings.on_push:
+            for key, state in changed:
+                if key != BOARD:
+                    self.settings.on_push(key, state)
 
     def _build(self, also: int | None) -> dict[int, dict]:
         now = utcnow().isoformat()

@@ -14,7 +14,8 @@ down_revision: str | None = "0002"
 branch_labels = None
 depends_on = None
 
-# On PostgreSQL every door's assignment change wakes the phone servers (LISTEN welcome_desk).
+# On PostgreSQL every door's hosting change (assignment, queue, host) wakes the phone
+# servers (LISTEN welcome_desk).
 _PG_NOTIFY = """
 CREATE OR REPLACE FUNCTION welcome_desk_notify() RETURNS trigger AS $$
 BEGIN
@@ -23,6 +24,10 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER assignment_notify AFTER INSERT OR UPDATE ON assignment
+    FOR EACH ROW EXECUTE FUNCTION welcome_desk_notify();
+CREATE TRIGGER queue_entry_notify AFTER INSERT OR UPDATE ON queue_entry
+    FOR EACH ROW EXECUTE FUNCTION welcome_desk_notify();
+CREATE TRIGGER host_notify AFTER INSERT OR UPDATE ON host
     FOR EACH ROW EXECUTE FUNCTION welcome_desk_notify();
 """
 
@@ -58,6 +63,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS assignment_notify ON assignment")
+        op.execute("DROP TRIGGER IF EXISTS queue_entry_notify ON queue_entry")
+        op.execute("DROP TRIGGER IF EXISTS host_notify ON host")
         op.execute("DROP FUNCTION IF EXISTS welcome_desk_notify()")
     with op.batch_alter_table("assignment") as batch:
         batch.drop_column("answered_at")
