@@ -41,3 +41,25 @@ def test_the_app_serves_phones_only_when_the_setting_is_on(qtbot, sqlite_db, set
     window.deleteLater()
     qtbot.waitUntil(lambda: service.server is None, timeout=5000)
     assert not server._thread.is_alive()
+
+
+def test_the_host_board_shows_a_hosts_answer_from_their_phone(qtbot):
+    import datetime as dt
+
+    from PySide6.QtWidgets import QLabel
+
+    from checkin.hosting.board import NewcomerCard
+    from checkin.timeutil import utcnow
+    from ui.organiser.host_board import NewcomerRow
+
+    now = utcnow()
+    card = NewcomerCard(1, "Nora Newby", "N1", None, (), "assigned", now, 0)
+    answered = NewcomerCard(
+        1, "Nora Newby", "N1", None, (), "assigned", now, 0,
+        answer="on_my_way", answered_at=now - dt.timedelta(seconds=20),
+    )  # fmt: skip
+    for c, expected in ((card, []), (answered, ["Maria Garcia is on the way · 20 s ago"])):
+        row = NewcomerRow(c, waiting=False, host_name="Maria Garcia")
+        qtbot.addWidget(row)
+        texts = [label.text() for label in row.findChildren(QLabel)]
+        assert [t for t in texts if "on the way" in t] == expected
