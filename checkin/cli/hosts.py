@@ -53,6 +53,12 @@ def register(sub, parents) -> None:
     p.add_argument("--hosts", type=int, default=12)
     p.add_argument("--capacity", type=int, default=3)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--channel",
+        choices=("board", "phone"),
+        help="how hosts learn of a newcomer: the board by the door, or a buzz on their phone "
+        "(with escalation); reports welcomed_within_120s",
+    )
     p.set_defaults(handler=run_simulate)
 
 
@@ -136,6 +142,9 @@ def run_checkout(args: argparse.Namespace) -> int:
 
 def run_simulate(args: argparse.Namespace) -> int:
     from checkin.hosting.simulate import simulate
+
+    if args.channel:  # the phones' model: checkin/hosting/simulate_channels.py
+        return serve.run_simulate_channel(args)
 
     result = simulate(
         guests=args.guests,

@@ -102,3 +102,18 @@ def run_serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     server.serve_forever()
     return 0
+
+
+def run_simulate_channel(args: argparse.Namespace) -> int:
+    from checkin.hosting.simulate_channels import simulate_channel
+
+    result = simulate_channel(
+        args.channel,
+        guests=args.guests,
+        first_time=args.first_time,
+        hosts=args.hosts,
+        capacity=args.capacity,
+        seed=args.seed,
+    )
+    show(args, result.as_json(), result.describe())
+    return 0

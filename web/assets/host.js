@@ -88,9 +88,19 @@
     document.title = (ids.length ? "(" + ids.length + ") " : "") + document.title.replace(/^\(\d+\) /, "");
     if (fresh.length) beep();
   }
+  // Reminders: buzz again 30 s and 60 s after an arrival nobody has answered yet.
+  const REMINDERS_S = [30, 60];
+  const reminded = {};
   setInterval(function () {
     document.querySelectorAll(".answered").forEach(function (a) {
       a.textContent = "You're on your way · " + ago(a.dataset.at);
+    });
+    if (!last) return;
+    last.newcomers.forEach(function (n) {
+      if (n.answer) return;
+      const waited = (Date.now() + skew - Date.parse(n.assigned_at)) / 1000;
+      const due = REMINDERS_S.filter(function (s) { return waited >= s; }).length;
+      if (due > (reminded[n.id] || 0)) { reminded[n.id] = due; beep(); }
     });
   }, 5000);
   function connect() {
