@@ -30,7 +30,7 @@ BOARD = 0  # the subscriber key of the organiser's board page
 class HubSettings:
     answer_within_s: float = replies.DEFAULT_ANSWER_WITHIN_S
     meeting_point: str | None = None
-    escalate_every_s: float = 1.0
+    escalate_every_s: float = 5.0  # silence is measured in tens of seconds
     # Called with the state pushed to each host: the bench measures check-in -> page.
     on_push: Callable[[int, dict], None] | None = field(default=None, repr=False)
 

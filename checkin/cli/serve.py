@@ -81,17 +81,18 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = HubSettings(meeting_point=args.meeting_point)
     if args.answer_within is not None:
         settings.answer_within_s = args.answer_within
+    port = links.DEFAULT_PORT if args.port is None else args.port
     try:
         server = PhoneServer(
             db,
             event_id,
             host=args.host,
-            port=links.DEFAULT_PORT if args.port is None else args.port,
+            port=port,
             settings=settings,
             journal=_journal(args, db, "phones"),
         )
     except OSError as exc:
-        raise InvalidInput(f"Cannot listen on {args.host}:{args.port}: {exc.strerror}.") from exc
+        raise InvalidInput(f"Cannot listen on {args.host}:{port}: {exc.strerror or exc}.") from exc
     show(args, {"url": server.url}, f"Hosts' phones: {server.url}")
     if args.host == SAFE_DEFAULT and not args.json:
         print(
