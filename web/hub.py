@@ -109,12 +109,16 @@ class Hub:
                 if self._stop.is_set():
                     break
                 if time.monotonic() >= next_escalation:
-                    next_escalation = time.monotonic() + self.settings.escalate_every_s
+                    next_escalation = time.monotonic() + self._escalation_tick()
                     changed = self._escalate() or changed
                 if changed:
                     self._refresh()
         finally:
             watch.close()
+
+    def _escalation_tick(self) -> float:
+        s = self.settings
+        return min(s.escalate_every_s, max(0.5, s.answer_within_s / 3))
 
     def _escalate(self) -> bool:
         try:
