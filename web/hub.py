@@ -50,6 +50,7 @@ class Hub:
         self._subs: dict[int, set[asyncio.Queue]] = {}
         self._last: dict[int, dict] = {}
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self._kick = threading.Event()
         self._stop = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -131,6 +132,11 @@ class Hub:
         return bool(done)
 
     def _refresh(self, also: int | None = None) -> None:
+        # One at a time: a state built from an older read must never replace a newer one.
+        with self._refreshing:
+            self._refresh_now(also)
+
+    def _refresh_now(self, also: int | None) -> None:
         try:
             states = self._build(also)
         except Exception:

@@ -61,3 +61,38 @@ def test_a_phone_server_on_a_thread_sees_another_doors_assignment(db):
     finally:
         server.stop()
     assert not server._thread.is_alive()  # it stops with the app
+
+
+def test_a_state_read_before_a_check_in_never_replaces_the_one_read_after(db, monkeypatch):
+    """Two refreshes at once (a phone connecting while a door commits): the older read
+    finishing last must not leave the phone showing the past."""
+    import threading
+
+    from web import hub as hub_module
+    from web.hub import Hub
+
+    event_id = _evening(db)
+    real = links.phone_views
+    read_old, go = threading.Event(), threading.Event()
+
+    def slow_first(*args, **kw):
+        views = real(*args, **kw)
+        if not read_old.is_set():
+            read_old.set()
+            go.wait(5)
+        return views
+
+    monkeypatch.setattr(hub_module.links, "phone_views", slow_first)
+    hub = Hub(db, event_id)
+    older = threading.Thread(target=hub._refresh)
+    older.start()
+    read_old.wait(5)
+    check_in(db, EVENT, "N1")
+    newer = threading.Thread(target=hub._refresh)
+    newer.start()
+    newer.join(0.5)
+    go.set()
+    older.join(5)
+    newer.join(5)
+    (host_id,) = links.phone_views(db, event_id)
+    assert [n["name"] for n in hub.state(host_id)["newcomers"]] == ["Nora Newby"]
