@@ -41,7 +41,7 @@ def register_host_link(hsub, parents) -> None:
     """`checkin host link`: lives under `checkin host` (registered from checkin/cli/hosts.py)."""
     j, e = parents["json"], parents["event"]
     p = hsub.add_parser("link", help="a host's personal phone link", parents=[j, e])
-    which = p.add_mutually_exclusive_group(required=True)
+    which = p.add_mutually_exclusive_group()
     which.add_argument("code", nargs="?", metavar="HOST_CODE")
     which.add_argument("--board", action="store_true", help="the organiser's board page")
     p.add_argument(
@@ -59,6 +59,8 @@ def run_host_link(args: argparse.Namespace) -> int:
         n = links.end_links(db, args.event)
         show(args, {"ended": n}, f"{n} link(s) ended.")
         return 0
+    if not args.board and not args.code:
+        raise InvalidInput("Say whose link: a host's code, or --board (or --end).")
     if args.board:
         url = links.page_url(args.base_url, links.BOARD, links.board_link(db, args.event))
     else:

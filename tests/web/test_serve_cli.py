@@ -32,6 +32,10 @@ def test_host_link_prints_the_same_personal_link_each_time(evening):
     nobody = _checkin(evening.path, "host", "link", "-e", EVENT, "N1", check=False)
     assert nobody.returncode == 1 and "No host with code 'N1'" in nobody.stderr
     assert "Traceback" not in nobody.stderr
+    ended = _checkin(evening.path, "host", "link", "-e", EVENT, "--end", "--json")
+    assert json.loads(ended.stdout) == {"ended": 2}
+    fresh = _checkin(evening.path, "host", "link", "-e", EVENT, "H1", "--base-url", base)
+    assert fresh.stdout.strip() != first["url"]  # an ended link is not given out again
 
 
 def test_serve_says_where_it_listens_and_refuses_a_busy_port(evening):
