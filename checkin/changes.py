@@ -90,7 +90,21 @@ class HostsChanged:
     host_id: int
 
 
-Change = DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged
+@dataclass(frozen=True)
+class HostAnswered:
+    """A host answered from their phone ("on_my_way"), or did not in time ("no_answer")."""
+
+    event_id: int
+    assignment_id: int
+    host_id: int
+    newcomer_id: int
+    answer: str
+    at: dt.datetime
+
+
+Change = (
+    DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged | HostAnswered
+)
 
 
 def note(session: Session, change: Change) -> None:
@@ -120,4 +134,7 @@ def discard(session: Session) -> None:
 
 
 def touches_hosting(changes: tuple[Change, ...]) -> bool:
-    return any(isinstance(c, AssignmentChanged | QueueChanged | HostsChanged) for c in changes)
+    return any(
+        isinstance(c, AssignmentChanged | QueueChanged | HostsChanged | HostAnswered)
+        for c in changes
+    )

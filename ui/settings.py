@@ -52,6 +52,9 @@ LAST_EVENT = Option("event/last", "", "Last event opened")
 JOURNAL_FOLDER = Option("event/journal_folder", "", "Attendance journal folder")
 SCANNER_MAX_GAP_MS = Option("scanner/max_gap_ms", 35, "Keyboard scanner: max ms between keys")
 SCANNER_MIN_LENGTH = Option("scanner/min_length", 4, "Keyboard scanner: shortest code")
+PHONES_ON = Option("phones/on", False, "Hosts' phones: serve each host's page on this network")
+PHONES_PORT = Option("phones/port", 8765, "Hosts' phones: port")
+PHONES_ADDRESS = Option("phones/address", "", "Hosts' phones: address (empty: this laptop's)")
 
 ALL = (
     DEVICE_NAME,
@@ -67,6 +70,9 @@ ALL = (
     JOURNAL_FOLDER,
     SCANNER_MAX_GAP_MS,
     SCANNER_MIN_LENGTH,
+    PHONES_ON,
+    PHONES_PORT,
+    PHONES_ADDRESS,
 )
 
 

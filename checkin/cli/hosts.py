@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from checkin.cli import serve
 from checkin.cli.guests import _db, _journal
 from checkin.cli.output import emit_json, show
 
@@ -21,6 +22,7 @@ def register(sub, parents) -> None:
     a.add_argument("--interests", help="comma-separated (default: the guest's own)")
     a.add_argument("--languages", help="comma-separated")
     a.set_defaults(handler=run_host_add)
+    serve.register_host_link(hsub, parents)  # `checkin host link` (the phones' module)
 
     p = sub.add_parser("hosts", help="who hosts whom, and who waits", parents=[j, e])
     p.set_defaults(handler=run_hosts)
@@ -51,6 +53,12 @@ def register(sub, parents) -> None:
     p.add_argument("--hosts", type=int, default=12)
     p.add_argument("--capacity", type=int, default=3)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--channel",
+        choices=("board", "phone"),
+        help="how hosts learn of a newcomer: the board by the door, or a buzz on their phone "
+        "(with escalation); reports welcomed_within_120s",
+    )
     p.set_defaults(handler=run_simulate)
 
 
@@ -134,6 +142,9 @@ def run_checkout(args: argparse.Namespace) -> int:
 
 def run_simulate(args: argparse.Namespace) -> int:
     from checkin.hosting.simulate import simulate
+
+    if args.channel:  # the phones' model: checkin/hosting/simulate_channels.py
+        return serve.run_simulate_channel(args)
 
     result = simulate(
         guests=args.guests,

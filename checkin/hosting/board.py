@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -29,6 +30,17 @@ class NewcomerCard:
     host_name: str | None = None
     shared_interests: tuple[str, ...] = ()
     introductions: tuple[str, ...] = ()
+    # The host's answer from their phone (on_my_way), and when: see hosting/replies.py.
+    answer: str | None = None
+    answered_at: dt.datetime | None = None
+
+    def answer_words(self, host_name: str, now: dt.datetime) -> str | None:
+        """What the door and the board say: "Maria Garcia is on the way · 20 s ago"."""
+        if self.answer != "on_my_way" or self.answered_at is None:
+            return None
+        secs = max(0, int((now - as_utc(self.answered_at)).total_seconds()))
+        ago = f"{secs} s ago" if secs < 60 else f"{secs // 60} min ago"
+        return f"{host_name} is on the way · {ago}"
 
     def as_json(self) -> dict:
         return {
@@ -39,6 +51,8 @@ class NewcomerCard:
             "minutes_waiting": self.minutes_waiting,
             "shared_interests": list(self.shared_interests),
             "introductions": list(self.introductions),
+            "answer": self.answer,
+            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
         }
 
 
@@ -106,6 +120,7 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
         by_host: dict[int, list[NewcomerCard]] = {}
         for a in rows:
             card = _card(names, a.newcomer_id, "assigned", now, a.shared_interests, a.introductions)
+            card = dataclasses.replace(card, answer=a.answer, answered_at=a.answered_at)
             by_host.setdefault(a.host_id, []).append(card)
         cards = []
         for h in hosts:

@@ -220,6 +220,26 @@ class Assignment(Base):
     introductions: Mapped[tuple[int, ...]] = mapped_column(IdList, default=())  # registrations
     score: Mapped[int] = mapped_column(Integer, default=0)
     shared_interests: Mapped[str] = mapped_column(Text, default="")
+    # The host's answer from their phone: on_my_way, or no_answer when it was escalated.
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class HostLink(Base):
+    """A host's personal page link for one event (kind "host"), or the organiser's board
+    page (kind "board", no host). The token is the whole secret: no login."""
+
+    __tablename__ = "host_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    host_id: Mapped[int | None] = mapped_column(
+        ForeignKey("host.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), default="host")
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # first seen on a phone
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class QueueEntry(Base):

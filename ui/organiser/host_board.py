@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from checkin.hosting.board import Board, HostCard, NewcomerCard
 from checkin.store.db import Database
+from checkin.timeutil import utcnow
 from ui.tasks import TaskRunner
 
 MIME = "application/x-welcome-desk-newcomer"
@@ -36,7 +37,7 @@ class NewcomerRow(QFrame):
     met = Signal(str)
     released = Signal(str)
 
-    def __init__(self, card: NewcomerCard, waiting: bool) -> None:
+    def __init__(self, card: NewcomerCard, waiting: bool, host_name: str = "") -> None:
         super().__init__()
         self.card = card
         self.setObjectName("newcomer")
@@ -61,6 +62,10 @@ class NewcomerRow(QFrame):
             intro.setStyleSheet("font-size: 16px; color: #4a148c;")
             intro.setWordWrap(True)
             layout.addWidget(intro)
+        if said := card.answer_words(host_name or "The host", utcnow()):  # from their phone
+            answer = QLabel(said)
+            answer.setStyleSheet("font-size: 16px; font-weight: bold; color: #0b7a3b;")
+            layout.addWidget(answer)
         if not waiting:
             buttons = QHBoxLayout()
             met = QPushButton("Met ✓")
@@ -198,7 +203,7 @@ class HostBoardWindow(QWidget):
             widget = HostCardWidget(host)
             widget.dropped.connect(self.reassign)
             for n in host.newcomers:
-                row = NewcomerRow(n, waiting=False)
+                row = NewcomerRow(n, waiting=False, host_name=host.name)
                 row.met.connect(self.mark_met)
                 row.released.connect(self.release)
                 widget.rows.addWidget(row)

@@ -1,0 +1,1 @@
+"""The hosts' phones: a small web server on the venue network (the third face of the app)."""
