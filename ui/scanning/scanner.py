@@ -11,6 +11,13 @@ press of the application, whichever widget has focus:
   never reach the widget;
 - anything else (a person typing) is replayed to the widget that had focus, in order, a
   few tens of milliseconds late, which nobody notices.
+
+Whether keys belong together is decided from the keys' own timestamps (when they were
+pressed), never from when the app got round to them: on a busy laptop a stalled event loop
+delivers a scanner's keys late and in clumps, and the pause timer can fire in the middle of
+a burst. So the timer only decides after the loop has caught up, and if keys it released
+turn out to be the start of a scan after all, they are taken back out of the text field:
+half a code never stays in the search box.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 # Scanners end a code with Enter, or (configured so) with Tab.
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
@@ -70,13 +77,16 @@ class KeyboardWedge(QObject):
         self._clock = clock
         self._held: list[_Held] = []
         self._replaying = False
-        self._enabled = True
         # The pause that ends a burst without Enter, or releases a person's keystroke.
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
         self._pause.setInterval(max_gap_ms + 15)
         self._pause.timeout.connect(self._on_pause)
         self._passed_through: tuple | None = None
+        self._armed_at = 0.0
+        # Keys released to a widget by the last flush: a scan that continues them takes
+        # them back (see _take_back).
+        self._released: list[_Held] = []
 
     def install(self, app: QCoreApplication | None = None) -> None:
         (app or QCoreApplication.instance()).installEventFilter(self)
@@ -85,14 +95,10 @@ class KeyboardWedge(QObject):
         self._flush()
         (app or QCoreApplication.instance()).removeEventFilter(self)
 
-    def set_enabled(self, enabled: bool) -> None:
-        self._flush()
-        self._enabled = enabled
-
     # -- the filter -----------------------------------------------------------------------
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if self._replaying or not self._enabled or event.type() != QEvent.Type.KeyPress:
+        if self._replaying or event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
         # Real key presses reach the window first and then the focus widget, so the
@@ -115,7 +121,8 @@ class KeyboardWedge(QObject):
 
     def _key(self, target: QObject, event: QKeyEvent) -> bool:
         # When the key was pressed (the system's timestamp), not when we got to it: keys a
-        # person typed while the app was busy arrive together but are still a person's.
+        # person typed while the app was busy arrive together but are still a person's,
+        # and a scanner's keys delivered late are still a burst.
         stamp = event.timestamp()
         now = stamp / 1000 if stamp else self._clock()
         text = event.text()
@@ -129,34 +136,73 @@ class KeyboardWedge(QObject):
                 self._emit_scan()
                 return True
             self._flush()
+            self._released.clear()
             return False
         printable = len(text) == 1 and text.isprintable()
         if not printable or event.modifiers() & _BLOCKING_MODIFIERS:
             self._flush()  # arrows, Backspace, shortcuts: a person is at the keyboard
+            self._released.clear()
             return False
         if self._held and now - self._held[-1].at > self.max_gap:
             self._flush()  # too slow to be a scanner: what was held was typed
         self._held.append(_Held(target, event.key(), event.modifiers(), text, now))
-        self._pause.start()
+        self._arm()
         return True
 
+    def _arm(self) -> None:
+        self._armed_at = self._clock()
+        self._pause.start()
+
+    def _burst(self) -> list[_Held]:
+        """The keys of the burst in hand: the held ones, after any just-released keys that
+        were pressed close enough before them to be the same scan."""
+        keys = list(self._held)
+        for h in reversed(self._released):
+            if keys and keys[0].at - h.at > self.max_gap:
+                break
+            keys.insert(0, h)
+        return keys
+
     def _is_burst(self, now: float) -> bool:
-        if len(self._held) < self.min_length:
+        keys = self._burst()
+        if len(keys) < self.min_length:
             return False
-        times = [h.at for h in self._held] + [now]
+        times = [h.at for h in keys] + [now]
         return all(b - a <= self.max_gap for a, b in itertools.pairwise(times))
 
     def _on_pause(self) -> None:
-        if len(self._held) >= self.min_length and self._is_burst(self._held[-1].at):
+        late = self._clock() - self._armed_at - self._pause.interval() / 1000
+        if late > self.max_gap:
+            # The event loop was stalled: keys pressed meanwhile may still be queued.
+            # Let them arrive (their timestamps tell) before deciding.
+            self._arm()
+            return
+        if self._held and self._is_burst(self._held[-1].at):
             self._emit_scan()  # a scanner configured without Enter
         else:
             self._flush()
 
     def _emit_scan(self) -> None:
         self._pause.stop()
-        code = "".join(h.text for h in self._held)
+        keys = self._burst()
+        self._take_back(keys[: len(keys) - len(self._held)])
         self._held.clear()
-        self.scanned.emit(code)
+        self._released.clear()
+        self.scanned.emit("".join(h.text for h in keys))
+
+    @staticmethod
+    def _take_back(released: list[_Held]) -> None:
+        """Remove from a text field the start of a scan that was released to it as typing."""
+        by_target: dict[int, tuple[QObject, str]] = {}
+        for h in released:
+            target, text = by_target.get(id(h.target), (h.target, ""))
+            by_target[id(h.target)] = (target, text + h.text)
+        for target, text in by_target.values():
+            if isinstance(target, QLineEdit):
+                end = target.cursorPosition()
+                if target.text()[:end].endswith(text):
+                    target.setSelection(end - len(text), len(text))
+                    target.del_()
 
     def _flush(self) -> None:
         """Give held keys to the widget that had focus, as if they had never been held."""
@@ -164,6 +210,10 @@ class KeyboardWedge(QObject):
         held, self._held = self._held, []
         if not held:
             return
+        if self._released and held[0].at - self._released[-1].at <= self.max_gap:
+            self._released += held  # split more than once: still one run of keys
+        else:
+            self._released = held
         self._replaying = True
         try:
             for h in held:
