@@ -69,6 +69,7 @@ def run(database: str | None = None, event: str | None = None) -> int:
         QMessageBox.critical(None, "Welcome Desk", f"The database could not be opened.\n\n{exc}")
         return 1
     runner = TaskRunner()
+    pending: list[str] = []  # codes scanned while the event was being chosen
     event = event or settings.get(S.LAST_EVENT) or None
     if event:
         from checkin.events import event_info
@@ -84,13 +85,55 @@ def run(database: str | None = None, event: str | None = None) -> int:
         if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.chosen:
             runner.stop()
             return 0
-        event = chooser.chosen
-    settings.set(S.LAST_EVENT, event)
-    window = open_door(db, event, settings, runner)
-    window.show()
+        event, pending = chooser.chosen, chooser.pending_scans
+    doors = []
+
+    def show(event: str, scans=()) -> None:
+        settings.set(S.LAST_EVENT, event)
+        window = open_door(db, event, settings, runner)
+        window.switch_requested.connect(lambda other: switch(window, other))
+        doors.append(window)
+        window.show()
+        for code in scans:  # scanned while the event was being chosen: never lost
+            window.door_actions.scan(code)
+
+    def switch(old, other: str) -> None:
+        old.close()
+        doors.remove(old)
+        old.deleteLater()
+        show(other)
+
+    show(event, pending)
     code = app.exec()
     runner.stop()
     return code
+
+
+def fit_to_screen(window, settings) -> None:
+    """The size it had last time if that fits this screen; else as much as fits, or full
+    screen on a small one (1280×720 works; bigger screens give the result more room)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from ui import settings as S
+
+    screen = QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else None
+    saved = settings.get(S.WINDOW_SIZE)
+    try:
+        w, h = (int(x) for x in saved.split("x"))
+    except ValueError:
+        w, h = 1366, 768
+    if room is None:
+        window.resize(w, h)
+        return
+    # The frame (title bar, borders) comes on top of the window's size.
+    frame_h, frame_w = 40, 8
+    if w + frame_w <= room.width() and h + frame_h <= room.height():
+        window.resize(w, h)
+    else:
+        window.resize(min(w, room.width() - frame_w), min(h, room.height() - frame_h))
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def open_door(db, event: str, settings, runner):
@@ -99,7 +142,7 @@ def open_door(db, event: str, settings, runner):
     from ui.door.window import DoorWindow
 
     window = DoorWindow(db, event, settings, runner)
-    window.resize(1366, 768)
+    fit_to_screen(window, settings)
     from checkin.badges.templates import TemplateError, get_template
     from ui.printing.queue import PrintQueue, PrintTarget
 
