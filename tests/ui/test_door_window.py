@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from checkin.door.engine import check_in
 from checkin.door.outcomes import OutcomeKind
 from checkin.door.search import search_guests
 from tests.ui import keys

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QKeySequence
-
 if TYPE_CHECKING:
     from ui.door.window import DoorWindow
 
@@ -48,4 +46,4 @@ def build_menus(w: DoorWindow) -> None:
     add(event_menu, "Attendance &journal folder…", None, door.choose_journal_folder)
     add(event_menu, "&Merge journals from other doors…", None, org.merge_journals)
     event_menu.addSeparator()
-    add(event_menu, "&Quit", QKeySequence.StandardKey.Quit, w.quit_asking)
+    add(event_menu, "&Quit", "Ctrl+Q", w.quit_asking)  # the same on every platform

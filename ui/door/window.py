@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 
 STATUS_SECONDS = 10  # a message in the status line, then back to the standing line
 SHORTCUTS = "F3 walk-in · Ctrl+F search · Ctrl+Z undo · Ctrl+P reprint · F5 host board"
+NO_HOSTS = (
+    "No host here yet: Ctrl+H makes the chosen guest a host (or the guest list's Host "
+    "column, or `checkin host add`)"
+)
 
 
 class DoorWindow(QMainWindow):
@@ -253,6 +257,8 @@ class DoorWindow(QMainWindow):
         self.count_waiting.setStyleSheet(alert)
         self.count_waiting.setToolTip(f"{plural(c.hosts_present, 'host')} here")
         self.show_journal()
+        if not self._status_reset.isActive() and len(self.search.index):
+            self._standing_status()  # counts changed: the standing line says them
 
     def reload_guests(self) -> None:
         from checkin.door.search import build_index
@@ -279,19 +285,23 @@ class DoorWindow(QMainWindow):
 
     # -- messages --------------------------------------------------------------------------
 
-    def show_status(self, text: str, seconds: int = STATUS_SECONDS) -> None:
+    def show_status(self, text: str, seconds: float = STATUS_SECONDS) -> None:
         """A message in the status line; it gives way to the standing line after a while
         (``seconds=0``: until the next message)."""
         self.status_line.setText(text)
         if seconds:
-            self._status_reset.start(seconds * 1000)
+            self._status_reset.start(round(seconds * 1000))
         else:
             self._status_reset.stop()
 
     def _standing_status(self) -> None:
         self._status_reset.stop()
         n = len(self.search.index)
-        self.status_line.setText(f"{plural(n, 'guest')} on the list · {SHORTCUTS}")
+        c = self.last_counters
+        if c is not None and c.hosts_present == 0:
+            self.status_line.setText(f"{plural(n, 'guest')} on the list · {NO_HOSTS}")
+        else:
+            self.status_line.setText(f"{plural(n, 'guest')} on the list · {SHORTCUTS}")
 
     def show_error(self, exc: BaseException) -> None:
         message = str(exc) if isinstance(exc, CheckinError) else f"Something went wrong: {exc}"

@@ -158,7 +158,7 @@ class KeyboardWedge(QObject):
         were pressed close enough before them to be the same scan."""
         keys = list(self._held)
         for h in reversed(self._released):
-            if keys and keys[0].at - h.at > self.max_gap:
+            if keys and not 0 <= keys[0].at - h.at <= self.max_gap:
                 break
             keys.insert(0, h)
         return keys
@@ -168,7 +168,7 @@ class KeyboardWedge(QObject):
         if len(keys) < self.min_length:
             return False
         times = [h.at for h in keys] + [now]
-        return all(b - a <= self.max_gap for a, b in itertools.pairwise(times))
+        return all(0 <= b - a <= self.max_gap for a, b in itertools.pairwise(times))
 
     def _on_pause(self) -> None:
         late = self._clock() - self._armed_at - self._pause.interval() / 1000
