@@ -46,3 +46,14 @@ def test_the_command_line_does_the_same(db, db_url, capsys):
     assert code == 0
     assert out["outcome"] == "checked_in" and out["guest"]["code"] == "DEC-NINA"
     assert EARLIER_CODE in out["warnings"]
+
+
+def test_gui_takes_the_database_after_the_command_too(monkeypatch):
+    import ui.app
+
+    seen = {}
+    monkeypatch.setattr(ui.app, "run", lambda database=None, event=None: seen.update(db=database))
+    assert main(["gui", "--database", "sqlite:///x.sqlite3"]) == 0
+    assert seen["db"] == "sqlite:///x.sqlite3"
+    assert main(["--database", "sqlite:///y.sqlite3", "gui"]) == 0
+    assert seen["db"] == "sqlite:///y.sqlite3"

@@ -264,12 +264,14 @@ class DoorWindow(QMainWindow):
         from checkin.door.search import build_index
 
         db, event = self.db, self.event_name
-        self.show_status("Loading the guest list…", seconds=0)
+        if not self._status_reset.isActive():  # a message being read (a merge's) stays
+            self.show_status("Loading the guest list…", seconds=0)
         self.runner.submit(lambda: build_index(db, event), self._index_ready, self.show_error)
 
     def _index_ready(self, index) -> None:
         self.search.set_index(index)
-        self._standing_status()
+        if not self._status_reset.isActive():
+            self._standing_status()
 
     def show_journal(self) -> None:
         journal = self.journal
