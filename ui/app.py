@@ -110,8 +110,9 @@ def run(database: str | None = None, event: str | None = None) -> int:
 
 
 def fit_to_screen(window, settings) -> None:
-    """The size it had last time if that fits this screen; else as much as fits, or full
-    screen on a small one (1280×720 works; bigger screens give the result more room)."""
+    """The size it had last time when that fits this screen; otherwise (first start, or a
+    smaller screen than last time) the whole screen: the door is the laptop's one job.
+    1280×720 fits; a bigger screen gives the result panel more room and larger text."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
@@ -119,21 +120,17 @@ def fit_to_screen(window, settings) -> None:
 
     screen = QGuiApplication.primaryScreen()
     room = screen.availableGeometry() if screen is not None else None
-    saved = settings.get(S.WINDOW_SIZE)
     try:
-        w, h = (int(x) for x in saved.split("x"))
+        w, h = (int(x) for x in settings.get(S.WINDOW_SIZE).split("x"))
     except ValueError:
-        w, h = 1366, 768
-    if room is None:
+        w = h = 0
+    frame_w, frame_h = 8, 40  # the window manager's borders and title bar come on top
+    if w and h and (room is None or (w + frame_w <= room.width() and h + frame_h <= room.height())):
         window.resize(w, h)
         return
-    # The frame (title bar, borders) comes on top of the window's size.
-    frame_h, frame_w = 40, 8
-    if w + frame_w <= room.width() and h + frame_h <= room.height():
-        window.resize(w, h)
-    else:
-        window.resize(min(w, room.width() - frame_w), min(h, room.height() - frame_h))
-        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    if room is not None:
+        window.resize(min(1366, room.width() - frame_w), min(768, room.height() - frame_h))
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def open_door(db, event: str, settings, runner):

@@ -1,9 +1,11 @@
 """Running core work off the UI thread, in order, and getting the answer back on it.
 
-One worker thread does every database call of the app (the style we learn from Anki and
-Picard): calls run one after another, so two check-ins never race inside one app, and the
-UI thread never waits on the disk. ``submit(work, done, failed)`` returns at once; ``done``
-and ``failed`` run later on the UI thread.
+One runner does every door action of the app (the style we learn from Anki and Picard):
+calls run one after another, so two check-ins never race inside one app, and the UI thread
+never waits on the disk. The door window has a second runner for the organiser's long reads
+(docs/architecture.md, "Threads", says who runs what). ``submit(work, done, failed)``
+returns at once; ``done`` and ``failed`` run later on the UI thread, unless the widget they
+belong to was deleted meanwhile.
 """
 
 from __future__ import annotations

@@ -193,3 +193,17 @@ def test_no_host_yet_tells_the_volunteer_how_to_add_one(qtbot, door):
     door.show_status("x", seconds=0.01)
     qtbot.waitUntil(lambda: "Ctrl+H makes the chosen guest a host" in door.status_line.text())
     assert "checkin host add" in door.status_line.text()
+
+
+def test_the_window_size_is_restored_only_when_it_fits(qtbot, door):
+    from ui import settings as S
+    from ui.app import fit_to_screen
+
+    room = door.screen().availableGeometry()
+    door.setWindowState(Qt.WindowState.WindowNoState)
+    door.settings.set(S.WINDOW_SIZE, f"{room.width() - 100}x{room.height() - 100}")
+    fit_to_screen(door, door.settings)  # it fits: as it was last time
+    assert not door.windowState() & Qt.WindowState.WindowMaximized
+    door.settings.set(S.WINDOW_SIZE, f"{room.width() + 500}x{room.height() + 500}")
+    fit_to_screen(door, door.settings)  # last time on a bigger screen: fill this one
+    assert door.windowState() & Qt.WindowState.WindowMaximized

@@ -21,22 +21,22 @@ SIZES = {"band": 40, "name": 52, "company": 26, "detail": 26, "first": 24, "intr
 BASE_HEIGHT = 560
 
 
-def _label(object_name: str, bold: bool = False) -> QLabel:
+def _label(object_name: str, bold: bool = False, style: str = "") -> QLabel:
     label = QLabel()
     label.setObjectName(object_name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    if bold:
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
+    # The app's style sheet sets every widget's font size: sizes here go through it too.
+    label.setProperty("base_style", style + ("font-weight: bold;" if bold else ""))
     return label
 
 
 def _set_px(label: QLabel, px: int) -> None:
+    px = max(8, px)
+    label.setStyleSheet(f"{label.property('base_style') or ''} font-size: {px}px;")
     font = QFont(label.font())
-    font.setPixelSize(max(8, px))
-    label.setFont(font)
+    font.setPixelSize(px)
+    label.setFont(font)  # for measuring before the style sheet is applied
 
 
 class ResultPanel(QFrame):
@@ -63,20 +63,20 @@ class ResultPanel(QFrame):
         self.name.setAccessibleName("Guest name")
         self.company = _label("guestCompany")
         self.detail = _label("outcomeDetail", bold=True)
-        self.first_time = _label("firstTime")
+        self.first_time = _label(
+            "firstTime",
+            style=f"background: {FIRST_TIME}; color: white; padding: 12px; border-radius: 8px;",
+        )
         self.first_time.setAccessibleName("First-timer and host")
-        self.first_time.setStyleSheet(
-            f"background: {FIRST_TIME}; color: white; padding: 12px; border-radius: 8px;"
-        )
         self.introductions = _label("introductions")
-        self.warnings = _label("warnings", bold=True)
-        self.warnings.setStyleSheet("color: #b71c1c;")
+        self.warnings = _label("warnings", bold=True, style="color: #b71c1c;")
         # Stays across guests until it is resolved: a badge that did not print.
-        self.notice = _label("notice", bold=True)
-        self.notice.setAccessibleName("Printing problem")
-        self.notice.setStyleSheet(
-            "background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 6px;"
+        self.notice = _label(
+            "notice",
+            bold=True,
+            style="background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 6px;",
         )
+        self.notice.setAccessibleName("Printing problem")
         self.notice.hide()
 
         self.undo = QPushButton("Undo check-in  (Ctrl+Z)")
