@@ -125,3 +125,24 @@ def test_half_a_code_released_as_typing_is_taken_back_when_the_scan_completes(qt
     assert scan.args == [code]
     assert edit.text() == "x"  # the stray "W" is gone: Enter cannot pick the wrong guest
     wedge.uninstall()
+
+
+def test_a_scan_spread_out_by_a_starved_machine_is_still_a_scan_when_it_names_a_guest(qtbot):
+    """xdotool (or a USB stack) starved of CPU sends the keys 60 ms apart: too slow for a
+    burst, yet a run of quick keys naming a guest, then Enter, is that guest's scan. What
+    was already typed into the field by then is taken back; the person's text stays."""
+    code = "WD6YWC4KZZ8K92"
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    wedge = KeyboardWedge(max_gap_ms=35, min_length=4, clock=Clock(), is_code={code}.__contains__)
+    wedge.install()
+    keys.typed(edit, "Peter Par")
+    qtbot.waitUntil(lambda: edit.text() == "Peter Par")
+    with qtbot.waitSignal(wedge.scanned, timeout=2_000) as scan:
+        keys.burst(edit, code, gap_ms=60)
+    assert scan.args == [code] and edit.text() == "Peter Par"
+    with qtbot.assertNotEmitted(wedge.scanned):  # quick typing that is no code: typing
+        keys.burst(edit, "x@y.org", gap_ms=60)
+    assert edit.text() == "Peter Parx@y.org"
+    wedge.uninstall()

@@ -99,6 +99,7 @@ class DoorWindow(QMainWindow):
             self,
             max_gap_ms=self.settings.get(S.SCANNER_MAX_GAP_MS),
             min_length=self.settings.get(S.SCANNER_MIN_LENGTH),
+            is_code=self._is_code,
         )
         self.wedge.scanned.connect(self.door_actions.scan)
         self.wedge.install()
@@ -123,6 +124,15 @@ class DoorWindow(QMainWindow):
         self.reload_guests()
         self.door_actions.set_journal_folder(self.settings.get(S.JOURNAL_FOLDER))
         self.search.box.setFocus()
+
+    def _is_code(self, text: str) -> bool:
+        """A guest's ticket code on tonight's list, or something shaped like an app code."""
+        from checkin.door.codes import normalise_app_code
+
+        if normalise_app_code(text):
+            return True
+        hits = self.search.index.search(text, limit=1)
+        return bool(hits) and hits[0].code.casefold() == text.strip().casefold()
 
     # -- layout ----------------------------------------------------------------------------
 

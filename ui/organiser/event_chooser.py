@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkin.door.codes import normalise_app_code
 from checkin.store.db import Database
 from ui.scanning.scanner import KeyboardWedge
 from ui.tasks import TaskRunner
@@ -94,7 +95,7 @@ class EventChooser(QDialog):
         layout.addLayout(new_row)
         layout.addWidget(self.message)
         if catch_scans:
-            self.wedge = KeyboardWedge(self)
+            self.wedge = KeyboardWedge(self, is_code=lambda t: normalise_app_code(t) is not None)
             self.wedge.scanned.connect(self._scanned)
             self.wedge.install()
             self.finished.connect(lambda _r: self.wedge.uninstall())
