@@ -166,6 +166,7 @@ def main(out: str = "docs/screenshots") -> int:
         window.result_shown.connect(lambda o, _ms: shown.append(o))
         dialog.accept()
         _until(app, lambda: bool(shown))
+        _wait(app, 800)  # the counters count again once the door pauses
         shoot("08-walk-in-checked-in")
 
         window.open_host_board()
