@@ -55,11 +55,12 @@ def xdotool(app: QApplication, *args: str) -> None:
 
 
 def scan(app: QApplication, window: DoorWindow, code: str) -> None:
-    """A USB scanner: the code as one fast burst, then Enter."""
+    """A USB scanner: the code as one fast burst, then Enter (codes are letters and digits,
+    which are their own key names)."""
     shown: list = []
     window.result_shown.connect(lambda o, _ms: shown.append(o))
-    xdotool(app, "type", "--delay", "8", code)
-    xdotool(app, "key", "Return")
+    # One xdotool run for the code and its Enter, 8 ms apart, as a scanner sends them.
+    xdotool(app, "key", "--delay", "8", *code, "Return")
     _until(app, lambda: bool(shown))
     _wait(app, 300)
 

@@ -146,3 +146,18 @@ def test_a_scan_spread_out_by_a_starved_machine_is_still_a_scan_when_it_names_a_
         keys.burst(edit, "x@y.org", gap_ms=60)
     assert edit.text() == "Peter Parx@y.org"
     wedge.uninstall()
+
+
+def test_a_late_enter_after_a_scan_taken_by_the_pause_is_swallowed(qtbot):
+    """The burst was taken as a scan when the keys paused; its Enter, delivered late, must
+    not press the default button of the dialog underneath."""
+    wedge, edit = _wedge(qtbot)
+    pressed: list[str] = []
+    edit.returnPressed.connect(lambda: pressed.append("enter"))
+    with qtbot.waitSignal(wedge.scanned, timeout=2_000):
+        end = keys.burst(edit, "JOSE0001", enter=False)
+    _press(edit, Qt.Key.Key_Return, "\r", end + 120)
+    assert pressed == []
+    _press(edit, Qt.Key.Key_Return, "\r", end + 5_000)  # a person's Enter later: theirs
+    assert pressed == ["enter"]
+    wedge.uninstall()

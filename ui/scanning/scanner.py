@@ -51,6 +51,11 @@ _BLOCKING_MODIFIERS = (
 )
 
 
+# An Enter this soon after a scan taken by the pause (the scanner's own Enter, delivered late)
+# ends that scan; it does not reach the window.
+LATE_ENTER = 0.3
+
+
 @dataclass
 class _Held:
     target: QObject
@@ -94,6 +99,7 @@ class KeyboardWedge(QObject):
         self._pause.timeout.connect(self._on_pause)
         self._passed_through: tuple | None = None
         self._armed_at = 0.0
+        self._scan_ended_at = -1.0  # when the last scan's last key was pressed
         # Keys released to a widget by the last flush: a scan that continues them takes
         # them back (see _take_back).
         self._released: list[_Held] = []
@@ -142,6 +148,9 @@ class KeyboardWedge(QObject):
             self._flush()  # a key held down is a person, however fast it repeats
             return False
         if event.key() in _ENTER:
+            if not self._held and 0 <= now - self._scan_ended_at <= LATE_ENTER:
+                self._scan_ended_at = -1.0
+                return True  # the end of a scan already taken: never a dialog's OK
             if self._is_burst(now):
                 self._emit_scan()
                 return True
@@ -226,6 +235,7 @@ class KeyboardWedge(QObject):
         self._held.clear()
         self._released.clear()
         self._run = []
+        self._scan_ended_at = keys[-1].at
         self.scanned.emit("".join(h.text for h in keys))
 
     @staticmethod
