@@ -161,3 +161,19 @@ def test_a_late_enter_after_a_scan_taken_by_the_pause_is_swallowed(qtbot):
     _press(edit, Qt.Key.Key_Return, "\r", end + 5_000)  # a person's Enter later: theirs
     assert pressed == ["enter"]
     wedge.uninstall()
+
+
+def test_a_first_key_cut_off_by_a_starved_machine_stays_part_of_the_scan(qtbot):
+    """The first key came 60 ms before the rest (the sender was starved): the burst alone
+    would be "NNA0001", not on the list; the whole run "ANNA0001" is, and is the scan."""
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    wedge = KeyboardWedge(max_gap_ms=35, min_length=4, is_code={"ANNA0001"}.__contains__)
+    wedge.install()
+    t = 7_000_000
+    _press(edit, Qt.Key.Key_A, "A", t)
+    with qtbot.waitSignal(wedge.scanned, timeout=2_000) as scan:
+        keys.burst(edit, "NNA0001", start_ms=t + 60)
+    assert scan.args == ["ANNA0001"] and edit.text() == ""
+    wedge.uninstall()

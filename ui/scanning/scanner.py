@@ -151,10 +151,12 @@ class KeyboardWedge(QObject):
             if not self._held and 0 <= now - self._scan_ended_at <= LATE_ENTER:
                 self._scan_ended_at = -1.0
                 return True  # the end of a scan already taken: never a dialog's OK
+            # The longer run first: a starved machine may have cut the burst's first keys
+            # off ("NNA0001" for "ANNA0001"); if the whole run names a guest, it is the scan.
+            if self._slow_scan(now):
+                return True
             if self._is_burst(now):
                 self._emit_scan()
-                return True
-            if self._slow_scan(now):
                 return True
             self._flush()
             self._released.clear()
