@@ -40,7 +40,11 @@ bench: deps-test $(STAMP)
 	$(BIN)/python -m bench
 
 screenshots: deps-test $(STAMP)
-	xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb $(BIN)/python -m tools.screenshots docs/screenshots
+	for size in 1280x720 1366x768 1920x1080; do \
+	  xvfb-run -a -s "-screen 0 $${size}x24" sh -c 'openbox & wm=$$!; sleep 1; \
+	    QT_QPA_PLATFORM=xcb $(BIN)/python -m tools.screenshots docs/screenshots; \
+	    status=$$?; kill $$wm; exit $$status' || exit 1; \
+	done
 
 deps-package:
 	@sh packaging/system-deps.sh package

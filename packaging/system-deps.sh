@@ -13,9 +13,11 @@ libxkbcommon-x11-0 libcups2"
 # Tests: a PostgreSQL server, a print-to-PDF queue, PDF rendering, a virtual display, and
 # objdump for the bundle build (tests/test_packaging.py with CHECKIN_TEST_PACKAGE=1) and
 # desktop-file-validate for the Linux menu entry; chromium for the hosts' phone pages
-# (tests/web drive it with Playwright, which cannot download its own browser offline).
+# (tests/web drive it with Playwright, which cannot download its own browser offline); a
+# window manager and xdotool drive the app under Xvfb as a volunteer would (tools/screenshots.py,
+# the real-X tests).
 TEST="postgresql cups printer-driver-cups-pdf poppler-utils xvfb xauth binutils
-desktop-file-utils chromium"
+desktop-file-utils chromium openbox xdotool imagemagick"
 
 # Building the bundle: PyInstaller needs objdump.
 PACKAGE="binutils"

@@ -1,26 +1,32 @@
-"""Screenshots of the main states, for docs/ and for looking at what we built.
+"""Screenshots of the door on a real X display, driven as a volunteer drives it.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" python -m tools.screenshots docs/screenshots
+    make screenshots          # 1280×720, 1366×768 and 1920×1080 into docs/screenshots
+    xvfb-run -a -s "-screen 0 1280x720x24" sh -c \
+        'openbox & python -m tools.screenshots docs/screenshots'
 
-Runs the real app on a scratch copy of the demo event and drives it like a volunteer.
+Runs the real app on a scratch copy of the demo event under the window manager already on
+the display (openbox), and types with ``xdotool``: scanner bursts (``type --delay 8``) and a
+person's slow typing, also while a dialog is open. Each picture is the whole screen, title
+bar included, so what does not fit shows. Files are named after the screen size.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
 from checkin.demo import DEMO_EVENT, make_demo
 from checkin.store.db import open_database
 from checkin.store.models import Registration
 from ui import settings as S
-from ui.app import make_application
+from ui.app import fit_to_screen, make_application
 from ui.door.window import DoorWindow
 from ui.settings import Settings
 
@@ -41,24 +47,40 @@ def _until(app: QApplication, check, timeout_ms: int = 10_000) -> None:
         waited += 50
 
 
-def _save(widget: QWidget, folder: Path, name: str) -> None:
-    widget.grab().save(str(folder / f"{name}.png"))
-    print(f"wrote {folder / name}.png")
+def xdotool(app: QApplication, *args: str) -> None:
+    """Real key presses through the X server; the app keeps running meanwhile."""
+    proc = subprocess.Popen(["xdotool", *args])
+    while proc.poll() is None:
+        _wait(app, 10)
 
 
-def _scan(app: QApplication, window: DoorWindow, code: str) -> None:
-    shown = []
+def scan(app: QApplication, window: DoorWindow, code: str) -> None:
+    """A USB scanner: the code as one fast burst, then Enter (codes are letters and digits,
+    which are their own key names)."""
+    shown: list = []
     window.result_shown.connect(lambda o, _ms: shown.append(o))
-    QTest.keyClicks(window.search.box, code)
-    QTest.keyClick(window.search.box, Qt.Key.Key_Return)
+    # One xdotool run for the code and its Enter, 8 ms apart, as a scanner sends them.
+    xdotool(app, "key", "--delay", "8", *code, "Return")
     _until(app, lambda: bool(shown))
     _wait(app, 300)
+
+
+class Shooter:
+    def __init__(self, app: QApplication, folder: Path, size: str) -> None:
+        self.app, self.folder, self.size = app, folder, size
+
+    def __call__(self, name: str) -> None:
+        _wait(self.app, 250)
+        path = self.folder / f"{self.size}-{name}.png"
+        screen = self.app.primaryScreen()
+        screen.grabWindow(0).save(str(path))  # the whole screen, window frame included
+        print(f"wrote {path}")
 
 
 def _codes(db, first_time: bool | None, checked_in: bool, limit: int = 3) -> list[str]:
     from sqlalchemy import select
 
-    from checkin.store.models import Event, Host
+    from checkin.store.models import Event, Host, Person
 
     with db.read() as s:
         ev = s.scalar(select(Event).where(Event.name == DEMO_EVENT))
@@ -71,8 +93,6 @@ def _codes(db, first_time: bool | None, checked_in: bool, limit: int = 3) -> lis
         )
         if first_time is not None:
             # Tonight's list has no first-time column: new people are those not seen before.
-            from checkin.store.models import Person
-
             seen = (
                 select(Person.id)
                 .join(Registration, Registration.person_id == Person.id)
@@ -84,71 +104,80 @@ def _codes(db, first_time: bool | None, checked_in: bool, limit: int = 3) -> lis
 
 
 def main(out: str = "docs/screenshots") -> int:
+    if shutil.which("xdotool") is None:
+        print("screenshots: needs xdotool and a window manager on an X display", file=sys.stderr)
+        return 1
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     app = make_application()
+    geometry = app.primaryScreen().geometry()
+    shoot = Shooter(app, folder, f"{geometry.width()}x{geometry.height()}")
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'demo.sqlite3'}")
         make_demo(db)
         settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         settings.set(S.DEVICE_NAME, "Door 1")
         settings.set(S.SOUNDS, False)
+        settings.set(S.CAMERA_ON, False)
         settings.set(S.RESULT_SECONDS, 600)
         window = DoorWindow(db, DEMO_EVENT, settings)
-        window.resize(1366, 768)
+        fit_to_screen(window, settings)
         window.show()
+        window.activateWindow()
         _until(app, lambda: len(window.search.index) > 0)
-        _wait(app, 500)
-        _save(window, folder, "01-ready")
+        _wait(app, 800)
+        shoot("01-ready")
 
-        newcomer = _codes(db, first_time=True, checked_in=False)[0]
-        _scan(app, window, newcomer)
-        _save(window, folder, "02-first-timer-with-host")
+        newcomers = _codes(db, first_time=True, checked_in=False)
+        scan(app, window, newcomers[0])
+        shoot("02-first-timer")
 
         regular = _codes(db, first_time=False, checked_in=False)[0]
-        _scan(app, window, regular)
-        _scan(app, window, regular)
-        _save(window, folder, "03-already-checked-in")
+        scan(app, window, regular)
+        scan(app, window, regular)
+        shoot("03-already-checked-in")
 
-        _scan(app, window, "4711000123")
-        _save(window, folder, "04-unknown-code")
+        scan(app, window, newcomers[0])
+        shoot("04-first-timer-rescanned")
+
+        scan(app, window, "4711000123")
+        shoot("05-unknown-code")
 
         window.result.show_ready()
-        for ch in "mull":  # a person typing
-            QTest.keyClicks(window.search.box, ch)
-            _wait(app, 90)
+        xdotool(app, "type", "--delay", "150", "mull")  # a person typing
         _wait(app, 400)
-        _save(window, folder, "05-search")
+        shoot("06-search")
         window.search.clear()
 
+        # The walk-in form open, a name half typed, and the next guest's code scanned.
         from ui.door.walkin_dialog import WalkInDialog
 
         dialog = WalkInDialog(window)
+        dialog.accepted.connect(lambda: window.door_actions.register_walkin(dialog.value()))
+        dialog.open()  # modal, as F3 opens it (exec would block this script)
+        _until(app, lambda: QApplication.activeModalWidget() is dialog)
+        _wait(app, 300)
+        xdotool(app, "type", "--delay", "120", "Peter Par")
+        scan(app, window, _codes(db, first_time=False, checked_in=False)[0])
+        shoot("07-scan-while-walk-in-open")
         dialog.name.setText("Zoë Ångström")
         dialog.email.setText("zoe@example.com")
         dialog.company.setText("Kite Analytics")
-        dialog.interests.setText("AI, Design")
-        dialog.show()
-        _wait(app, 300)
-        # The dialog over the window, as the volunteer sees it.
-        screen = app.primaryScreen()
-        if screen is not None and app.platformName() == "xcb":
-            screen.grabWindow(0).save(str(folder / "06-walk-in.png"))
-            print(f"wrote {folder / '06-walk-in.png'}")
-        else:
-            _save(dialog, folder, "06-walk-in")
+        shown: list = []
+        window.result_shown.connect(lambda o, _ms: shown.append(o))
         dialog.accept()
-        window.register_walkin(dialog.value())
-        _wait(app, 800)
-        _save(window, folder, "07-walk-in-checked-in")
+        _until(app, lambda: bool(shown))
+        _wait(app, 800)  # the counters count again once the door pauses
+        shoot("08-walk-in-checked-in")
 
         window.open_host_board()
         board = window.host_board
-        board.resize(1366, 768)
+        board.showMaximized()
         _until(app, lambda: board.board is not None)
-        _wait(app, 500)
-        _save(board, folder, "08-host-board")
+        _wait(app, 600)
+        shoot("09-host-board")
         board.close()
+        window.confirm_quit = False
         window.close()
         window.runner.stop()
         db.dispose()

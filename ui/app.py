@@ -69,6 +69,7 @@ def run(database: str | None = None, event: str | None = None) -> int:
         QMessageBox.critical(None, "Welcome Desk", f"The database could not be opened.\n\n{exc}")
         return 1
     runner = TaskRunner()
+    pending: list[str] = []  # codes scanned while the event was being chosen
     event = event or settings.get(S.LAST_EVENT) or None
     if event:
         from checkin.events import event_info
@@ -84,13 +85,52 @@ def run(database: str | None = None, event: str | None = None) -> int:
         if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.chosen:
             runner.stop()
             return 0
-        event = chooser.chosen
-    settings.set(S.LAST_EVENT, event)
-    window = open_door(db, event, settings, runner)
-    window.show()
+        event, pending = chooser.chosen, chooser.pending_scans
+    doors = []
+
+    def show(event: str, scans=()) -> None:
+        settings.set(S.LAST_EVENT, event)
+        window = open_door(db, event, settings, runner)
+        window.switch_requested.connect(lambda other: switch(window, other))
+        doors.append(window)
+        window.show()
+        for code in scans:  # scanned while the event was being chosen: never lost
+            window.door_actions.scan(code)
+
+    def switch(old, other: str) -> None:
+        old.close()
+        doors.remove(old)
+        old.deleteLater()
+        show(other)
+
+    show(event, pending)
     code = app.exec()
     runner.stop()
     return code
+
+
+def fit_to_screen(window, settings) -> None:
+    """The size it had last time when that fits this screen; otherwise (first start, or a
+    smaller screen than last time) the whole screen: the door is the laptop's one job.
+    1280×720 fits; a bigger screen gives the result panel more room and larger text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from ui import settings as S
+
+    screen = QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else None
+    try:
+        w, h = (int(x) for x in settings.get(S.WINDOW_SIZE).split("x"))
+    except ValueError:
+        w = h = 0
+    frame_w, frame_h = 8, 40  # the window manager's borders and title bar come on top
+    if w and h and (room is None or (w + frame_w <= room.width() and h + frame_h <= room.height())):
+        window.resize(w, h)
+        return
+    if room is not None:
+        window.resize(min(1366, room.width() - frame_w), min(768, room.height() - frame_h))
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def open_door(db, event: str, settings, runner):
@@ -99,7 +139,7 @@ def open_door(db, event: str, settings, runner):
     from ui.door.window import DoorWindow
 
     window = DoorWindow(db, event, settings, runner)
-    window.resize(1366, 768)
+    fit_to_screen(window, settings)
     from checkin.badges.templates import TemplateError, get_template
     from ui.printing.queue import PrintQueue, PrintTarget
 
@@ -118,4 +158,7 @@ def open_door(db, event: str, settings, runner):
             camera.start(settings.get(S.CAMERA) or None)
         except ImportError:
             log.info("camera support not available")
+    from ui.phones import attach_phones
+
+    window.phones = attach_phones(window, db, event, settings)  # hosts' phones, when on
     return window

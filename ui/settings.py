@@ -24,14 +24,24 @@ class Option(Generic[T]):
 
     def read(self, store: QSettings) -> T:
         value: Any = store.value(self.key, self.default)
+        if value is None:
+            return self.default
         if isinstance(self.default, bool):
-            return value in (True, "true", "1", 1)  # type: ignore[return-value]
+            if isinstance(value, str):
+                value = value.strip().lower()
+            if value in (True, "true", "1", 1, "yes", "on"):
+                return True  # type: ignore[return-value]
+            if value in (False, "false", "0", 0, "no", "off", ""):
+                return False  # type: ignore[return-value]
+            return self.default
         if isinstance(self.default, int):
             try:
-                return int(value)  # type: ignore[return-value]
+                return int(str(value).strip())  # type: ignore[return-value]
             except (TypeError, ValueError):
                 return self.default
-        return value if value is not None else self.default
+        if isinstance(value, list):  # an INI value with a comma reads back as a list
+            return ", ".join(str(v) for v in value)  # type: ignore[return-value]
+        return str(value)  # type: ignore[return-value]
 
 
 def _default_device() -> str:
@@ -55,25 +65,7 @@ SCANNER_MIN_LENGTH = Option("scanner/min_length", 4, "Keyboard scanner: shortest
 PHONES_ON = Option("phones/on", False, "Hosts' phones: serve each host's page on this network")
 PHONES_PORT = Option("phones/port", 8765, "Hosts' phones: port")
 PHONES_ADDRESS = Option("phones/address", "", "Hosts' phones: address (empty: this laptop's)")
-
-ALL = (
-    DEVICE_NAME,
-    CAMERA,
-    CAMERA_ON,
-    SOUNDS,
-    RESULT_SECONDS,
-    AUTO_PRINT,
-    HOST_SLIP,
-    PRINTER,
-    BADGE_TEMPLATE,
-    LAST_EVENT,
-    JOURNAL_FOLDER,
-    SCANNER_MAX_GAP_MS,
-    SCANNER_MIN_LENGTH,
-    PHONES_ON,
-    PHONES_PORT,
-    PHONES_ADDRESS,
-)
+WINDOW_SIZE = Option("window/size", "", "Door window size when last closed (WxH)")
 
 
 class Settings:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -80,16 +81,24 @@ class SettingsDialog(QDialog):
         form.addRow("", self.host_slip)
         form.addRow("&Printer", self.printer)
         form.addRow("Badge &stock", self.template)
-        form.addRow("&Journal folder", journal_row)
+        journal_label = QLabel("&Journal folder")  # a row of two widgets: say which takes focus
+        journal_label.setBuddy(self.journal)
+        form.addRow(journal_label, journal_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
+        self.scan_notice = QLabel("")
+        self.scan_notice.setObjectName("status")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.scan_notice)
         layout.addWidget(buttons)
         self.setMinimumWidth(620)
+
+    def notice_scan(self, text: str) -> None:
+        self.scan_notice.setText(text)
 
     @staticmethod
     def _select(combo: QComboBox, value: str) -> None:

@@ -1,9 +1,11 @@
 """Running core work off the UI thread, in order, and getting the answer back on it.
 
-One worker thread does every database call of the app (the style we learn from Anki and
-Picard): calls run one after another, so two check-ins never race inside one app, and the
-UI thread never waits on the disk. ``submit(work, done, failed)`` returns at once; ``done``
-and ``failed`` run later on the UI thread.
+One runner does every door action of the app (the style we learn from Anki and Picard):
+calls run one after another, so two check-ins never race inside one app, and the UI thread
+never waits on the disk. The door window has a second runner for the organiser's long reads
+(docs/architecture.md, "Threads", says who runs what). ``submit(work, done, failed)``
+returns at once; ``done`` and ``failed`` run later on the UI thread, unless the widget they
+belong to was deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
@@ -24,12 +27,17 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 
+def _alive(callback: Callable) -> bool:
+    """False for a method of a widget deleted while its work ran (a window closed)."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
 class TaskRunner(QObject):
     """A single worker thread fed from a queue; results come back as queued signals."""
 
     _finished = Signal(int, object)
     _errored = Signal(int, object)
-    busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, name: str = "db-worker") -> None:
         super().__init__(parent)
@@ -48,8 +56,6 @@ class TaskRunner(QObject):
         task_id = next(self._ids)
         self._callbacks[task_id] = (done, failed)
         self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
         self._queue.put((task_id, work))
         return task_id
 
@@ -78,18 +84,16 @@ class TaskRunner(QObject):
 
     def _settle(self, task_id: int) -> tuple[Done | None, Failed | None]:
         self._pending -= 1
-        if self._pending == 0:
-            self.busy_changed.emit(False)
         return self._callbacks.pop(task_id, (None, None))
 
     def _on_finished(self, task_id: int, result: object) -> None:
         done, _ = self._settle(task_id)
-        if done is not None:
+        if done is not None and _alive(done):
             done(result)
 
     def _on_errored(self, task_id: int, exc: object) -> None:
         _, failed = self._settle(task_id)
-        if failed is not None:
+        if failed is not None and _alive(failed):
             failed(exc)  # type: ignore[arg-type]
         else:
             log.error("background task failed: %s", type(exc).__name__)  # no guest data

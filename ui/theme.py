@@ -31,7 +31,7 @@ FIRST_TIME = "#6a1b9a"  # the first-timer band: distinct from every outcome colo
 STYLE = """
 QWidget { font-size: 15px; }
 QMainWindow, QDialog { background: #f5f5f5; }
-QLineEdit { font-size: 22px; padding: 8px; border: 2px solid #607d8b; border-radius: 6px;
+QLineEdit { font-size: 20px; padding: 6px; border: 2px solid #607d8b; border-radius: 6px;
             background: white; }
 QLineEdit:focus { border-color: #1565c0; }
 QPushButton { font-size: 15px; padding: 8px 14px; border-radius: 6px; border: 1px solid #90a4ae;
@@ -39,6 +39,8 @@ QPushButton { font-size: 15px; padding: 8px 14px; border-radius: 6px; border: 1p
 QPushButton:focus { border: 2px solid #1565c0; }
 QPushButton:hover { background: #e3f2fd; }
 QPushButton#primary { background: #1565c0; color: white; border: none; font-weight: bold; }
+QPushButton:disabled, QPushButton#primary:disabled { background: #e0e0e0; color: #9e9e9e;
+                                                     border: 1px solid #cfd8dc; }
 QTableView, QListView { font-size: 17px; background: white; alternate-background-color: #f0f4f8;
                         selection-background-color: #1565c0; selection-color: white; }
 QHeaderView::section { font-size: 14px; padding: 4px; background: #eceff1; border: none; }

@@ -29,6 +29,8 @@ def register(sub, parents) -> None:
     j, e = parents["json"], parents["event"]
 
     p = sub.add_parser("gui", help="open the desktop app", parents=[parents["event?"]])
+    # `checkin gui --database X` as well as `checkin --database X gui`.
+    p.add_argument("--database", "-d", dest="gui_database", metavar="URL", help="as above")
     p.set_defaults(handler=run_gui)
 
     p = sub.add_parser("demo", help="create the demo event (idempotent)", parents=[j])
@@ -101,7 +103,8 @@ def register(sub, parents) -> None:
 def run_gui(args: argparse.Namespace) -> int:
     from ui.app import run
 
-    return run(database=args.database, event=getattr(args, "event", None))
+    database = getattr(args, "gui_database", None) or args.database
+    return run(database=database, event=getattr(args, "event", None))
 
 
 def run_demo(args: argparse.Namespace) -> int:

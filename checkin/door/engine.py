@@ -23,7 +23,7 @@ from checkin import changes
 from checkin.changes import DoorLogged, GuestIdent
 from checkin.door.codes import normalise_app_code
 from checkin.door.first_time import is_first_timer
-from checkin.door.lookup import _unadmitted, logged_nonce
+from checkin.door.lookup import EARLIER_CODE, _unadmitted, logged_nonce, same_person_tonight
 from checkin.door.outcomes import Guest, Outcome, OutcomeKind
 from checkin.errors import InvalidInput, NotFound
 from checkin.events import EventRef, event_ref, find_event
@@ -275,6 +275,9 @@ def check_in_in_session(
         reg = _load(session, _BY_ID_LOCKED, rid=registration_id)
     else:
         reg = _load_by_code(session, event.id, code)
+    earlier_code = False
+    if reg is None and (tonight := same_person_tonight(session, event, code)) is not None:
+        reg, earlier_code = _load(session, _BY_ID_LOCKED, rid=tonight), True
     if reg is None:
         return _unadmitted(session, event, code)
     if reg.status == "cancelled":
@@ -333,6 +336,8 @@ def check_in_in_session(
         warnings = _profession_clash(session, event, reg)
     if returning:
         warnings = (*warnings, "Back again: checked out earlier")
+    if earlier_code:
+        warnings = (*warnings, EARLIER_CODE)
     return _outcome(
         session, event, reg, OutcomeKind.CHECKED_IN, code, warnings=warnings, fresh_host=fresh
     )

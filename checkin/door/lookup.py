@@ -10,7 +10,7 @@ from checkin.door.codes import is_valid_app_code, normalise_app_code, signing_ke
 from checkin.door.outcomes import Guest, Outcome, OutcomeKind
 from checkin.errors import NotFound
 from checkin.events import EventRef
-from checkin.store.models import CheckIn, Event, Registration
+from checkin.store.models import CheckIn, Event, Person, Registration
 from checkin.text import split_tags
 
 # FOR NO KEY UPDATE: serialises door actions on one guest, yet lets other transactions
@@ -66,6 +66,43 @@ def _unadmitted(session: Session, event: Event | EventRef, code: str) -> Outcome
     if app is not None and not is_valid_app_code(signing_key(session), app):
         return Outcome(OutcomeKind.INVALID_CODE, code, event.name)
     return Outcome(OutcomeKind.UNKNOWN_CODE, code, event.name)
+
+
+EARLIER_CODE = "Checked in with an earlier event's code"
+
+
+def same_person_tonight(session: Session, event: Event | EventRef, code: str) -> int | None:
+    """Tonight's registration of the person behind another event's code, if they have one.
+
+    A regular who shows last month's QR code is on tonight's list under tonight's code: check
+    that registration in rather than send them to the organiser. Only a person who is not on
+    tonight's list is OTHER EVENT."""
+    candidates = [code.strip()]
+    if (app := normalise_app_code(code)) and app not in candidates:
+        candidates.append(app)
+    earlier = (
+        select(Registration.person_id)
+        .where(Registration.code.in_(candidates), Registration.event_id != event.id)
+        .scalar_subquery()
+    )
+    return session.scalar(
+        select(Registration.id)
+        .where(Registration.event_id == event.id, Registration.person_id.in_(earlier))
+        .order_by(Registration.id)
+        .limit(1)
+    )
+
+
+def guest_names(session: Session, registration_ids: list[int]) -> dict[int, str]:
+    """Display names by registration id (the door names a host's newcomers)."""
+    if not registration_ids:
+        return {}
+    rows = session.execute(
+        select(Registration.id, Person.first_name, Person.last_name)
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.id.in_(registration_ids))
+    )
+    return {rid: " ".join(p for p in (first, last) if p) for rid, first, last in rows}
 
 
 def registration_for(session: Session, ev: Event, code: str) -> Registration:

@@ -12,7 +12,6 @@ statements, in one transaction; a dry run plans the same and writes nothing.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import bindparam, delete, select, update
@@ -474,7 +473,3 @@ def import_guest_list(
             return summary
         _apply(session, ev, plan, summary, guests.format)
     return summary
-
-
-def status_counts(guests: GuestList) -> Counter:
-    return Counter("cancelled" if r.cancelled else "registered" for r in guests.rows)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -144,8 +144,3 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         return db
     except OperationalError as exc:
         raise DatabaseError(f"Cannot open the database: {_plain_db_message(exc)}") from exc
-
-
-def ping(db: Database) -> None:
-    with db.read() as s:
-        s.execute(text("SELECT 1"))

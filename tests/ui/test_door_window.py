@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from checkin.door.engine import check_in
 from checkin.door.outcomes import OutcomeKind
 from checkin.door.search import search_guests
+from tests.ui import keys
 from tests.ui.conftest import EVENT
 from ui.door.search_panel import SearchResultsModel
 from ui.door.walkin_dialog import WalkIn, WalkInDialog
 
 
-def scan_with_keyboard_wedge(qtbot, window, code: str):
+def scan_with_keyboard_wedge(qtbot, window, code: str, widget=None):
     """A USB scanner in keyboard mode: the code typed in one burst, then Enter."""
     with qtbot.waitSignal(window.result_shown, timeout=10_000) as shown:
-        QTest.keyClicks(window.search.box, code)
-        QTest.keyClick(window.search.box, Qt.Key.Key_Return)
+        keys.burst(widget or window.search.box, code)
     return shown.args[0]
 
 
@@ -51,16 +51,15 @@ def test_unknown_code_is_red_with_words(qtbot, door):
 
 
 def test_typing_slowly_is_a_search_not_a_scan(qtbot, door):
-    with qtbot.assertNotEmitted(door.result_shown, wait=200):
-        QTest.keyClicks(door.search.box, "garcia", delay=70)
-        qtbot.wait(150)
-    assert door.search.box.text() == "garcia"
+    with qtbot.assertNotEmitted(door.result_shown, wait=100):
+        keys.typed(door.search.box, "garcia")
+        qtbot.waitUntil(lambda: door.search.box.text() == "garcia")
     qtbot.waitUntil(lambda: door.search.model.rowCount() == 1)
     assert door.search.model.hit(0).name == "José García"
 
 
 def test_search_then_enter_checks_in(qtbot, door):
-    QTest.keyClicks(door.search.box, "mull", delay=70)
+    keys.typed(door.search.box, "mull")
     qtbot.waitUntil(lambda: door.search.model.rowCount() >= 1)
     with qtbot.waitSignal(door.result_shown, timeout=10_000) as shown:
         QTest.keyClick(door.search.box, Qt.Key.Key_Return)
@@ -86,7 +85,7 @@ def test_walk_in_registers_checks_in_and_is_searchable(qtbot, door):
     assert dialog.value() == WalkIn("Zoë Ångström", "zoe@example.com", None, "AI", True)
     scan_with_keyboard_wedge(qtbot, door, "HOST0001")
     with qtbot.waitSignal(door.result_shown, timeout=10_000) as shown:
-        door.register_walkin(dialog.value())
+        door.door_actions.register_walkin(dialog.value())
     outcome = shown.args[0]
     assert outcome.kind is OutcomeKind.CHECKED_IN and outcome.first_time
     assert outcome.host is not None
@@ -106,19 +105,43 @@ def test_counters_follow_check_ins(qtbot, door):
     qtbot.waitUntil(lambda: "1 / 4" in door.count_in.text(), timeout=10_000)
 
 
-def test_host_board_updates_when_the_door_checks_in(qtbot, door):
+def test_host_board_updates_from_the_doors_change_records(qtbot, door):
+    """No hand-made signal and no waiting for the board's own timer: the scan's records."""
     door.open_host_board()
     board = door.host_board
-    qtbot.addWidget(board)
+    board._timer.stop()  # only the door's change records may refresh it in this test
     scan_with_keyboard_wedge(qtbot, door, "HOST0001")
-    check_in(door.db, EVENT, "NORA0001", device="Door 2")  # another door
-    door.changed.emit("checkin")
+    with qtbot.waitSignal(board.refreshed, timeout=10_000):
+        scan_with_keyboard_wedge(qtbot, door, "NORA0001")
 
     def shows_nora() -> bool:
         hosts = [h for h in board.board.hosts if h.present] if board.board else []
         return bool(hosts) and [n.name for n in hosts[0].newcomers] == ["Nora Newcomer"]
 
     qtbot.waitUntil(shows_nora, timeout=10_000)
+
+
+def test_a_regular_check_in_does_not_refresh_the_host_board(qtbot, door):
+    door.open_host_board()
+    board = door.host_board
+    board._timer.stop()
+    qtbot.waitUntil(lambda: board.board is not None, timeout=10_000)
+    with qtbot.assertNotEmitted(board.refreshed, wait=300):
+        scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+
+
+def test_a_closed_host_board_is_gone_with_its_timer(qtbot, door):
+    import shiboken6
+
+    door.open_host_board()
+    board = door.host_board
+    timer = board._timer
+    board.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(timer), timeout=5_000)
+    assert door.host_board is None
+    scan_with_keyboard_wedge(qtbot, door, "HOST0001")  # no refresh of a deleted board
+    door.open_host_board()
+    assert door.host_board is not None and door.host_board is not board
 
 
 def test_search_model_is_a_well_behaved_model(qtmodeltester, door):
@@ -130,13 +153,14 @@ def test_search_model_is_a_well_behaved_model(qtmodeltester, door):
 def test_journal_folder_gets_every_door_action(qtbot, door, tmp_path):
     folder = tmp_path / "usb-stick"
     folder.mkdir()
-    door.set_journal_folder(str(folder))
+    door.door_actions.set_journal_folder(str(folder))
     qtbot.waitUntil(lambda: door.journal is not None, timeout=10_000)
     scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
     (journal,) = folder.glob("*.jsonl")
     text = journal.read_text(encoding="utf-8")
     assert "JOSE0001" in text and "Door 1" in text
     assert "journal" in door.journal_label.text()
+    assert str(journal) == door.journal_label.toolTip()
 
 
 def test_no_camera_says_so_and_the_door_carries_on(qtbot, door):
@@ -185,9 +209,12 @@ def test_auto_print_on_check_in_once_and_reprint_on_request(qtbot, door, tmp_pat
     (badge,) = tmp_path.glob("badge-*.pdf")
     width, height = PdfReader(badge).pages[0].mediabox.upper_right
     assert (round(float(width)), round(float(height))) == (288, 216)  # 4 × 3 in
-    scan_with_keyboard_wedge(qtbot, door, "ANNA0001")  # already in: no second auto badge
-    qtbot.wait(300)
-    assert len(list(tmp_path.glob("badge-*.pdf"))) == 1
+    # Already in: no second auto job at all (not merely one skipped by the print log).
+    sent: list[int] = []
+    queue.job_started.connect(lambda job, _reg: sent.append(job))
+    door.print_queue.auto_print = lambda rid, badge=None: sent.append(rid)  # must not be asked
+    scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
+    assert sent == [] and door.result.outcome.kind is OutcomeKind.ALREADY_CHECKED_IN
     with qtbot.waitSignal(queue.job_done, timeout=20_000):
         QTest.keyClick(door, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     kinds = [r.kind for r in history(door.db, outcome.guest.registration_id)]
@@ -203,7 +230,7 @@ def test_settings_dialog_saves_and_applies(qtbot, door):
     dialog.device.setText("Side door")
     dialog.seconds.setValue(12)
     dialog._save()
-    door.apply_settings()
+    door.door_actions.apply_settings()
     assert door.settings.get(S.DEVICE_NAME) == "Side door"
     assert door.device == "Side door" and door.result.seconds == 12
     outcome = scan_with_keyboard_wedge(qtbot, door, "JOSE0001")
@@ -211,7 +238,7 @@ def test_settings_dialog_saves_and_applies(qtbot, door):
 
 
 def test_make_a_guest_a_host_from_the_door(qtbot, door):
-    QTest.keyClicks(door.search.box, "garcia", delay=70)
+    keys.typed(door.search.box, "garcia")
     qtbot.waitUntil(lambda: door.search.model.rowCount() == 1)
     with qtbot.waitSignal(door.changed, timeout=10_000):
         QTest.keyClick(door.search.box, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
@@ -221,20 +248,38 @@ def test_make_a_guest_a_host_from_the_door(qtbot, door):
 
 
 def test_export_and_lists_from_the_menu_run_in_the_background(qtbot, door, tmp_path, monkeypatch):
-    from ui.door import window as main_window
+    from ui.door import organiser_actions
 
     scan_with_keyboard_wedge(qtbot, door, "ANNA0001")
-    for name in ("attendance.xlsx", "newcomers.pdf"):
-        target = str(tmp_path / name)
-        monkeypatch.setattr(
-            main_window.QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (t, "")
-        )
-        if name.endswith(".xlsx"):
-            door.export_attendance()
-        else:
-            door.save_report("newcomers")
-        qtbot.waitUntil(lambda t=target: Path(t).exists(), timeout=20_000)
-    assert "Saved" in door.status_line.text() or "Exported" in door.status_line.text()
+    ui_thread = threading.get_ident()
+    threads: list[int] = []
+    real_export = organiser_actions_export()
+
+    def export(*args, **kw):
+        threads.append(threading.get_ident())
+        return real_export(*args, **kw)
+
+    monkeypatch.setattr("checkin.reports.export.export_attendance", export)
+    target = str(tmp_path / "attendance.xlsx")
+    monkeypatch.setattr(
+        organiser_actions.QFileDialog, "getSaveFileName", lambda *a, **k: (target, "")
+    )
+    door.organiser.export_attendance()
+    qtbot.waitUntil(lambda: "Exported 4 guests" in door.status_line.text(), timeout=20_000)
+    assert Path(target).exists() and threads and threads[0] != ui_thread
+    report = str(tmp_path / "newcomers.pdf")
+    monkeypatch.setattr(
+        organiser_actions.QFileDialog, "getSaveFileName", lambda *a, **k: (report, "")
+    )
+    door.organiser.save_report("newcomers")
+    qtbot.waitUntil(lambda: "Saved" in door.status_line.text(), timeout=20_000)
+    assert Path(report).exists()
+
+
+def organiser_actions_export():
+    from checkin.reports.export import export_attendance
+
+    return export_attendance
 
 
 def test_host_slip_printed_for_the_host_of_a_new_newcomer(qtbot, door, tmp_path):

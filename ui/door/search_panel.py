@@ -102,8 +102,7 @@ class SearchPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 170)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda ix: self._choose(ix.row()))
         self.hint = QLabel("↑↓ choose · Enter checks in · Esc clears")
@@ -128,7 +127,13 @@ class SearchPanel(QWidget):
             self.table.selectRow(0)
 
     def clear(self) -> None:
-        self.box.clear()
+        # setText, not clear(): it also empties the box's undo history, so the next Ctrl+Z
+        # means the door's undo, not "bring back the name searched for the last guest".
+        self.box.setText("")
+
+    def focus(self) -> None:
+        self.box.setFocus()
+        self.box.selectAll()
 
     def _choose(self, row: int) -> None:
         hit = self.model.hit(row)
@@ -142,9 +147,17 @@ class SearchPanel(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
             assert isinstance(event, QKeyEvent)
-            # The box has focus nearly all evening; the line edit's own Ctrl+Z (text undo),
-            # Ctrl+H (backspace) and Ctrl+E (end of line) must not hide the door's shortcuts.
+            # The box has focus nearly all evening; the line edit's own Ctrl+H (backspace)
+            # and Ctrl+E (end of line) must not hide the door's shortcuts, nor Ctrl+Z when
+            # there is no typing to undo.
             combo = QKeySequence(event.keyCombination())
+            if (
+                obj is self.box
+                and combo.matches(QKeySequence(QKeySequence.StandardKey.Undo))
+                == QKeySequence.SequenceMatch.ExactMatch
+                and self.box.isUndoAvailable()
+            ):
+                return False  # typed text to take back: Ctrl+Z is the text's undo
             if combo in self.door_shortcuts:
                 event.ignore()
                 return True

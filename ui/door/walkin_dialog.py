@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkin.text import is_email
+
 
 @dataclass(frozen=True)
 class WalkIn:
@@ -43,6 +45,10 @@ class WalkInDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.hide()
+        self.scan_notice = QLabel()
+        self.scan_notice.setObjectName("status")
+        self.scan_notice.setWordWrap(True)
+        self.scan_notice.hide()
         form = QFormLayout()
         form.addRow("&Name *", self.name)
         form.addRow("&Email", self.email)
@@ -60,6 +66,7 @@ class WalkInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.scan_notice)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
 
@@ -68,7 +75,18 @@ class WalkInDialog(QDialog):
             self.show_error("A walk-in needs a name.")
             self.name.setFocus()
             return
+        email = self.email.text().strip()
+        if email and not is_email(email):
+            self.show_error(f"“{email}” is not an email address: correct it or leave it empty.")
+            self.email.setFocus()
+            return
         self.accept()
+
+    def notice_scan(self, text: str) -> None:
+        """A guest's code scanned while this form is open: checked in at the door, the form
+        untouched. Said here so the volunteer knows where the scan went."""
+        self.scan_notice.setText(text)
+        self.scan_notice.show()
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

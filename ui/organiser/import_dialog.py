@@ -31,6 +31,7 @@ from checkin.errors import ImportRefused
 from checkin.guestlist.rows import GuestList
 from checkin.store.db import Database
 from ui.tasks import TaskRunner
+from ui.words import plural
 
 FORMATS = ("auto", "generic", "eventbrite", "meetup", "pretix")
 # The fields an organiser most often needs to point at by hand.
@@ -73,19 +74,24 @@ class ImportDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(choose)
         top.addWidget(self.file_label, 1)
-        top.addWidget(QLabel("&Format:"))
+        format_label = QLabel("&Format:")
+        format_label.setBuddy(self.format)
+        top.addWidget(format_label)
         top.addWidget(self.format)
 
         self.detected = QLabel("")
         self.detected.setObjectName("status")
         self.mapping_form = QFormLayout()
+        self.mapping_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.mapping: dict[str, QComboBox] = {}
         mapping_box = QWidget()
         mapping_box.setLayout(self.mapping_form)
         mapping_scroll = QScrollArea()
         mapping_scroll.setWidgetResizable(True)
         mapping_scroll.setWidget(mapping_box)
-        mapping_scroll.setMaximumWidth(340)
+        # Readable: the field's name and the whole column header with its drop-down.
+        mapping_scroll.setMinimumWidth(400)
+        mapping_scroll.setAccessibleName("Column mapping")
 
         self.table = QTableWidget(0, len(PREVIEW_COLUMNS))
         self.table.setHorizontalHeaderLabels([c.replace("_", " ") for c in PREVIEW_COLUMNS])
@@ -186,6 +192,10 @@ class ImportDialog(QDialog):
         if not self.mapping:
             for field, label in MAPPABLE:
                 combo = QComboBox()
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                combo.setMinimumContentsLength(16)
                 combo.setAccessibleName(f"Column for {label}")
                 combo.activated.connect(lambda _i: self.preview())
                 self.mapping[field] = combo
@@ -206,7 +216,8 @@ class ImportDialog(QDialog):
         if not problems:
             self.problems.hide()
             return
-        self.problems.addItem(f"{len(problems)} problem(s) — nothing will be imported:")
+        n = len(problems)
+        self.problems.addItem(f"{plural(n, 'problem')} — nothing will be imported:")
         for p in problems:
             self.problems.addItem(f"  {p}")
         self.problems.show()
@@ -233,7 +244,7 @@ class ImportDialog(QDialog):
         self.result.setText(
             f"Imported: {summary.added} new, {summary.updated} updated, "
             f"{summary.unchanged} unchanged, {summary.cancelled} cancelled, "
-            f"{summary.hosts} hosts."
+            f"{plural(summary.hosts, 'host')}."
         )
         self.result.setStyleSheet("color: #1b5e20; font-weight: bold;")
         self.imported.emit(summary)
@@ -251,5 +262,13 @@ class ImportDialog(QDialog):
     def _busy(self, busy: bool, text: str = "") -> None:
         self.progress.setVisible(busy)
         if busy:
+            self._busy_text = text
             self.result.setText(text)
             self.result.setStyleSheet("")
+        elif self.result.text() == getattr(self, "_busy_text", None):
+            self.result.setText("")  # "Reading the file…" is over
+
+    def notice_scan(self, text: str) -> None:
+        """A scan while importing: the door checked the guest in; say so here."""
+        self.result.setText(text)
+        self.result.setStyleSheet("")

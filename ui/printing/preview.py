@@ -334,11 +334,3 @@ def preview_dialog(
 
     dialog.paintRequested.connect(paint)
     return dialog
-
-
-def print_preview(parent, pdf: bytes, template: BadgeTemplate | None = None) -> QPrintPreviewDialog:
-    """Show the preview without blocking (the door keeps scanning); returns the dialog."""
-    dialog = preview_dialog(parent, pdf, template)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog

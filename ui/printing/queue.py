@@ -2,7 +2,7 @@
 
 A job is a guest's badge (PDF bytes, or ``BadgeData`` rendered here, or only a registration
 id looked up through ``badge_for``). The worker paints each PDF page, rasterised by QtPdf at
-the printer's resolution, onto a ``QPrinter`` (ui/print_preview.py): on Linux that is CUPS,
+the printer's resolution, onto a ``QPrinter`` (ui/printing/preview.py): on Linux that is CUPS,
 on Windows and macOS the system's printing; a ``PrintTarget`` with ``pdf_path`` prints to a
 PDF file instead, with no print system at all. A label takes ~30 ms to a PDF file and ~130 ms
 into CUPS here; a raster works with every driver, label printers included.
@@ -36,7 +36,6 @@ from ui.printing.preview import (
     available_printers,
     choose_printer,
     print_pdf,
-    print_preview,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +57,6 @@ __all__ = [
     "available_printers",
     "choose_printer",
     "print_pdf",
-    "print_preview",
 ]
 
 
@@ -72,6 +70,7 @@ class PrintJob:
     template: BadgeTemplate | None = None
     attempts: int = 0
     error: str = ""  # why the last attempt failed
+    batch_ids: tuple[int, ...] = ()  # a batch: every guest whose badge is in the PDF
 
 
 class _Worker(QObject):
@@ -153,7 +152,8 @@ class _Worker(QObject):
         if self._record is None:
             return
         try:
-            self._record(job.registration_id, job.kind, printer, str(status), detail)
+            for registration_id in job.batch_ids or (job.registration_id,):
+                self._record(registration_id, job.kind, printer, str(status), detail)
         except Exception:  # the badge is out (or not) either way; the log must not undo it
             log.exception("could not record print job %s in the print log", job.id)
 
@@ -245,6 +245,22 @@ class PrintQueue(QObject):
         self._send(job)
         return job.id
 
+    def submit_batch(
+        self, pdf: bytes, registration_ids: tuple[int, ...], template: BadgeTemplate | None
+    ) -> int:
+        """A stack of badges as one job; the print log gets a ``batch`` line for each guest."""
+        first = registration_ids[0] if registration_ids else 0
+        job = PrintJob(
+            next(self._ids),
+            first,
+            str(PrintKind.BATCH),
+            pdf=pdf,
+            template=template or self.template,
+            batch_ids=tuple(registration_ids),
+        )
+        self._send(job)
+        return job.id
+
     def auto_print(self, registration_id: int, badge: BadgeData | None = None) -> int | None:
         """At check-in: once per guest (this session, and per the print log). None: skipped."""
         if registration_id in self._auto_seen:
@@ -269,13 +285,6 @@ class PrintQueue(QObject):
         for job in jobs:
             self._send(replace(job, attempts=job.attempts + 1))
         return len(jobs)
-
-    def discard(self, job_id: int) -> bool:
-        """Give up on a failed job (the organiser decided)."""
-        found = self._failed.pop(job_id, None) is not None
-        if found:
-            self._changed()
-        return found
 
     def failed_jobs(self) -> list[PrintJob]:
         return sorted(self._failed.values(), key=lambda j: j.id)
