@@ -71,6 +71,13 @@ class SettingsDialog(QDialog):
         journal_row.addWidget(self.journal, 1)
         journal_row.addWidget(browse)
 
+        self.phones_on = QCheckBox("Serve the hosts' phones on this network")
+        self.phones_on.setChecked(settings.get(S.PHONES_ON))
+        self.phones_port = QSpinBox()
+        self.phones_port.setRange(1024, 65535)
+        self.phones_port.setValue(settings.get(S.PHONES_PORT) or S.PHONES_PORT.default)
+        self.phones_port.setAccessibleName("Port for the hosts' phones")
+
         form = QFormLayout()
         form.addRow("&Door name", self.device)
         form.addRow("", self.sounds)
@@ -84,6 +91,8 @@ class SettingsDialog(QDialog):
         journal_label = QLabel("&Journal folder")  # a row of two widgets: say which takes focus
         journal_label.setBuddy(self.journal)
         form.addRow(journal_label, journal_row)
+        form.addRow("", self.phones_on)
+        form.addRow("P&hones' port", self.phones_port)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -122,6 +131,8 @@ class SettingsDialog(QDialog):
         s.set(S.PRINTER, self.printer.currentData() or "")
         s.set(S.BADGE_TEMPLATE, self.template.currentData() or S.BADGE_TEMPLATE.default)
         s.set(S.JOURNAL_FOLDER, self.journal.text().strip())
+        s.set(S.PHONES_ON, self.phones_on.isChecked())
+        s.set(S.PHONES_PORT, self.phones_port.value())
         self.accept()
 
 

@@ -320,7 +320,22 @@ class DoorActions(QObject):
                 w.camera.start(s.get(S.CAMERA) or None)
             else:
                 w.camera.stop()
-        w.show_status("Settings saved.")
+        w.show_status("Settings saved." + self._apply_phones())
+
+    def _apply_phones(self) -> str:
+        """Start, stop or move the hosts' phone server to match the settings."""
+        phones, s = getattr(self.w, "phones", None), self.w.settings
+        if phones is None:
+            return ""
+        wanted = s.get(S.PHONES_ON)
+        port = s.get(S.PHONES_PORT)
+        if phones.server is not None and (not wanted or phones.server.port != port):
+            phones.stop()
+        if not wanted:
+            return ""
+        if phones.start():
+            return f" Hosts' phones: {phones.url}"
+        return f" {phones.problem}"
 
     def set_journal_folder(self, folder: str) -> None:
         """Open this door's journal in ``folder`` (empty: no journal)."""
