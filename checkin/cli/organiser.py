@@ -33,6 +33,11 @@ def register(sub, parents) -> None:
     p.add_argument(
         "files", nargs="+", metavar="FILE", help="journal .jsonl, export .json, or a folder"
     )
+    p.add_argument(
+        "--accept-unsigned",
+        action="store_true",
+        help="also merge journals written before journals were signed (only if you trust them)",
+    )
     p.set_defaults(handler=run_merge)
 
     p = sub.add_parser(
@@ -67,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     from checkin.merge import merge_files
 
-    report = merge_files(_db(args), args.event, args.files)
+    report = merge_files(_db(args), args.event, args.files, accept_unsigned=args.accept_unsigned)
     doc = report.as_json()
     if args.json:
         emit_json(doc)
@@ -81,6 +86,10 @@ def run_merge(args: argparse.Namespace) -> int:
     )
     for note in doc["notes"]:
         print(f"  ! {note}")
+    for line in report.refused:
+        print(f"  refused: {line}")
+    for line in report.conflicts:
+        print(f"  conflict: {line}")
     return 0
 
 
