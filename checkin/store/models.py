@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -220,6 +221,8 @@ class Assignment(Base):
     introductions: Mapped[tuple[int, ...]] = mapped_column(IdList, default=())  # registrations
     score: Mapped[int] = mapped_column(Integer, default=0)
     shared_interests: Mapped[str] = mapped_column(Text, default="")
+    # Set by a merge: this host already had their capacity from another door (see merge).
+    over_capacity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class QueueEntry(Base):
