@@ -103,6 +103,8 @@ class Journal:
         self.missing = False  # the folder or the file is not reachable: the stick is out
         self._lost_since: dt.datetime | None = None  # when writing stopped, for the gap
         self._lost_file: str | None = None
+        self._last_ok: dt.datetime | None = None
+        self._notice: str | None = None  # said once on the next outcome
         self._fd: int | None = None
         self._pending: list[bytes] = []
         self._lock = threading.Lock()
@@ -170,14 +172,16 @@ class Journal:
             self.problem = None
             self.missing = False
             self._lost_since = self._lost_file = None
-            return None
+            self._last_ok = utcnow()
+            notice, self._notice = self._notice, None
+            return f"{notice}; continuing in {self.path.name}." if notice else None
 
     def _failed(self, exc: OSError) -> str | None:
         self._close()
         gone = isinstance(exc, _Unreachable) or not self.folder.is_dir()
         if gone:
             self.missing = True
-            self._lost_since = self._lost_since or utcnow()
+            self._lost_since = self._lost_since or self._last_ok or utcnow()
         self.problem = f"{self.path}: {exc.strerror or exc}"
         waiting = len(self._pending)
         if not waiting:
@@ -205,7 +209,9 @@ class Journal:
                 return self._fd
             self._close()  # the stick was pulled (or the file removed): never write into it
             self._lost_file = self.path.name
-            raise _Unreachable(errno.ENOENT, "the journal file is no longer there")
+            self._lost_since = self._lost_since or self._last_ok or utcnow()
+            if self.folder.is_dir():  # only the file went: say so, and go on in a new one
+                self._notice = f"The journal file {self._lost_file} vanished from {self.folder}"
         if not self.folder.is_dir():  # never created: its absence means the stick is out
             raise _Unreachable(errno.ENOENT, "the journal folder is missing", str(self.folder))
         self._choose_path(fresh=self._lost_since is not None)
