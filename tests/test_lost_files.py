@@ -49,7 +49,7 @@ def _door(path: Path):
 
 
 @pytest.mark.parametrize("how", ["deleted", "moved", "replaced"])
-def test_a_database_file_gone_from_its_path_refuses_every_later_scan(how, sqlite_template, tmp_path):
+def test_a_database_file_gone_from_its_path_refuses_later_scans(how, sqlite_template, tmp_path):
     """Rounds of: scan a few, the file goes, keep scanning. Lost = acknowledged but not on disk."""
     rng = random.Random(f"db-{how}")
     rounds, acknowledged, lost, refused = 8, 0, 0, 0
