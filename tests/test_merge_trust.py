@@ -83,13 +83,23 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
 
 
+OLD = "2020-01-01T10:00:00+00:00"
+
+
+def _bare(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k != "sig"}
+
+
+def _walkin(nonce: str, at: str, person: dict) -> dict:
+    return {"type": "walkin", "id": str(uuid.uuid4()), "nonce": nonce, "at": at,
+            "device": "Door 1", "guest": person, "first_time": True, "assignments": []}  # fmt: skip
+
+
 def _raw(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def test_forged_and_redated_lines_are_refused_each_listed_and_change_nothing(
-    db, laptop, tmp_path
-):
+def test_forged_and_redated_lines_are_refused_each_listed_and_change_nothing(db, laptop, tmp_path):
     _event(db)
     door = laptop("door")
     journal = _door_journal(door, tmp_path / "stick")
@@ -97,35 +107,29 @@ def test_forged_and_redated_lines_are_refused_each_listed_and_change_nothing(
     check_in(door, EVENT, "1002", device="Door 1", now=T0 + dt.timedelta(minutes=5),
              journal=journal)  # fmt: skip
     journal.close()
-    header, anna, bob = _records(journal.path)
+    _header, anna, bob = _records(journal.path)
     clean = journal.path.read_bytes()
     walkin_guest = {
         "code": "WDFAKE", "email": "x@example.com", "external_id": None, "first_name": "Eve",
         "last_name": "\u202eliam", "company": "=HYPERLINK(\"http://x\")" + "A" * 5000,
         "job_title": None, "interests": "", "first_time_flag": None, "registered_at": None,
     }  # fmt: skip
+    new = {"id": str(uuid.uuid4())}
     forged = [
         # a hand-added line, dated 2020, that would take over Anna's check-in (earliest wins)
-        _raw({**anna, "id": str(uuid.uuid4()), "nonce": "f1", "at": "2020-01-01T10:00:00+00:00"}
-             | {"sig": anna["sig"]}),  # fmt: skip
+        _raw({**_bare(anna), **new, "nonce": "f1", "at": OLD, "sig": anna["sig"]}),
         # Bob's own line, re-dated: the signature no longer matches
         _raw({**bob, "at": (T0 - dt.timedelta(hours=3)).isoformat()}),
         # no signature at all: Carl never came
-        _raw({k: v for k, v in {**bob, "id": str(uuid.uuid4()), "nonce": "f3",
-              "guest": {**bob["guest"], "code": "1003"}}.items() if k != "sig"}),  # fmt: skip
+        _raw({**_bare(bob), **new, "nonce": "f3", "guest": {**bob["guest"], "code": "1003"}}),
         # a walk-in from 2099 with a formula, a bidi override and 5,000 characters, unsigned
-        _raw({"type": "walkin", "id": str(uuid.uuid4()), "nonce": "f4",
-              "at": "2099-01-01T10:00:00+00:00", "device": "Door 1", "guest": walkin_guest,
-              "first_time": True, "assignments": []}),  # fmt: skip
+        _raw(_walkin("f4", "2099-01-01T10:00:00+00:00", walkin_guest)),
         # signed, but with somebody else's key
-        signed_line(b"k" * 32, {**bob, "id": str(uuid.uuid4()), "nonce": "f5"} | {"sig": None}),
+        signed_line(b"k" * 32, {**_bare(bob), **new, "nonce": "f5"}),
         # signed with the event's key (a door whose clock says 2020): refused for its date
-        signed_line(KEY, {k: v for k, v in {**anna, "id": str(uuid.uuid4()), "nonce": "f6",
-                    "at": "2020-01-01T10:00:00+00:00"}.items() if k != "sig"}),  # fmt: skip
+        signed_line(KEY, {**_bare(anna), **new, "nonce": "f6", "at": OLD}),
         # signed, in time, but a walk-in no door could have typed
-        signed_line(KEY, {"type": "walkin", "id": str(uuid.uuid4()), "nonce": "f7",
-                          "at": T0.isoformat(), "device": "Door 1", "guest": walkin_guest,
-                          "first_time": True, "assignments": []}),  # fmt: skip
+        signed_line(KEY, _walkin("f7", T0.isoformat(), walkin_guest)),
     ]
     tampered = tmp_path / "tampered.jsonl"
     tampered.write_bytes(clean + b"".join(forged))
@@ -150,7 +154,7 @@ def test_no_mutation_of_a_signed_line_gets_in(sqlite_db, laptop, tmp_path):
     journal = _door_journal(door, tmp_path / "stick")
     check_in(door, EVENT, "1001", device="Door 1", now=T0, journal=journal)
     journal.close()
-    header, anna = _records(journal.path)
+    _header, anna = _records(journal.path)
     rng = random.Random(7)
     edits = [
         lambda r: r.update(at=(T0 - dt.timedelta(minutes=rng.randint(1, 10**6))).isoformat()),
@@ -247,11 +251,15 @@ def test_two_doors_filling_one_host_keep_both_and_mark_the_later_over_capacity(
     merge_files(other, EVENT, [ja.path])
     merge_files(other, EVENT, [jb.path])
     with other.read() as s:
-        marked = s.execute(
-            select(Registration.code)
-            .join(Assignment, Assignment.newcomer_id == Registration.id)
-            .where(Assignment.over_capacity.is_(True))
-        ).scalars().all()
+        marked = (
+            s.execute(
+                select(Registration.code)
+                .join(Assignment, Assignment.newcomer_id == Registration.id)
+                .where(Assignment.over_capacity.is_(True))
+            )
+            .scalars()
+            .all()
+        )
     assert marked == ["1002"]
 
 
