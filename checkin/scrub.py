@@ -115,7 +115,7 @@ SEARCHABLE = {"CSV", "JSON"}
 def files_naming(marks: list[str], since: dt.datetime | None) -> tuple[str, ...]:
     """Files in the ledger, still on disk, that name the person (or may: a PDF's text is
     compressed, so a PDF written since they registered is listed as possibly naming them)."""
-    wanted = [m.casefold().encode() for m in marks if m]
+    wanted = [m.casefold() for m in marks if m]
     found = []
     for w in written_files():
         if w.kind in SEARCHABLE or w.kind == "XLSX":
@@ -123,7 +123,8 @@ def files_naming(marks: list[str], since: dt.datetime | None) -> tuple[str, ...]
                 data = _xlsx_text(w.path) if w.kind == "XLSX" else Path(w.path).read_bytes()
             except (OSError, zipfile.BadZipFile):
                 continue
-            if any(m in data.casefold() for m in wanted):
+            found_text = data.decode("utf-8", "replace").casefold()
+            if any(m in found_text for m in wanted):
                 found.append(f"{w.path} ({w.kind}, written {w.at:%Y-%m-%d %H:%M} UTC)")
         elif since is None or w.at >= since:
             found.append(f"{w.path} ({w.kind}, written {w.at:%Y-%m-%d %H:%M} UTC; may name them)")
