@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args)
     try:
-        return _run(args.handler, args)
+        code = _run(args.handler, args)
+        sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
