@@ -169,3 +169,11 @@ def test_the_command_line_never_creates_a_missing_journal_folder(db_url, db, cap
     assert rc == 0 and doc["outcome"] == "checked_in"
     assert any(MISSING in w for w in doc["warnings"])
     assert not stick.exists()
+
+
+def test_a_stick_missing_before_the_first_scan_shows_at_once(sqlite_db, tmp_path):
+    event_with_guests(sqlite_db, EVENT, _guests())
+    journal = Journal.for_event(sqlite_db, EVENT, tmp_path / "not-plugged-in", "Door 1")
+    assert journal.check() == MISSING and journal.missing
+    (tmp_path / "not-plugged-in").mkdir()
+    assert journal.check() is None and not journal.missing

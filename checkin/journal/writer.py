@@ -128,6 +128,10 @@ class Journal:
     def check(self) -> str | None:
         """Look whether the journal is still reachable (and write what waits, if it is back)
         without an action: for a timer in the door. Returns ``status_text``."""
+        if self._fd is None and not self.missing and not self.folder.is_dir():
+            with self._lock:  # not opened yet, and already the stick is out
+                self.missing = True
+                self._lost_since = self._lost_since or self._last_ok or utcnow()
         self.append([])
         return self.status_text
 
