@@ -285,3 +285,14 @@ def test_a_record_reusing_a_known_id_with_other_content_is_reported(db, laptop, 
     assert conflict.startswith(f"record {anna['id']} is already here with other content")
     assert "another guest" in conflict and "time" in conflict
     assert _state(db) == before
+
+
+def test_event_key_command_shows_the_key_the_doors_sign_with(db, tmp_path, capsys):
+    _event(db, shared=False)
+    assert main(["--database", db.url, "event", "key", "--event", EVENT, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    journal = _door_journal(db, tmp_path / "stick")
+    assert journal.key is not None and shown["key"] == journal.key.hex()
+    assert shown["key_id"] == key_id(journal.key)
+    assert main(["--database", db.url, "event", "key", "--event", EVENT, "--set", "nothex"]) == 1
+    assert "64 hexadecimal characters" in capsys.readouterr().err
