@@ -90,6 +90,7 @@ class PurgeResult:
     registrations: int
     people: int
     tallies: dict[str, dict] = field(default_factory=dict)
+    scrub: ScrubResult = field(default_factory=lambda: ScrubResult(True))
 
     def as_json(self) -> dict:
         return {
@@ -97,6 +98,8 @@ class PurgeResult:
             "registrations": self.registrations,
             "people": self.people,
             "tallies": self.tallies,
+            "complete": self.scrub.complete,
+            "remaining": list(self.scrub.remaining),
         }
 
 
@@ -299,7 +302,8 @@ def purge(db: Database, *, older_than_days: int, now: dt.datetime | None = None)
             conn.execute(delete(PersonTag).where(PersonTag.person_id.in_(part)))
             conn.execute(delete(Person).where(Person.id.in_(part)))
     if names or orphans:
-        scrub_files(db, tables=_VACUUM_TABLES)
+        scrubbed = scrub_files(db, tables=_VACUUM_TABLES)
+        return PurgeResult(tuple(names), total, len(orphans), tallies, scrubbed)
     return PurgeResult(tuple(names), total, len(orphans), tallies)
 
 

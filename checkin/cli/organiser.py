@@ -153,4 +153,6 @@ def run_purge(args: argparse.Namespace) -> int:
         f"Purged {result.registrations} registration(s) of {', '.join(result.events)}; "
         f"{result.people} person record(s) deleted. The counts are kept."
     )
+    for where in result.scrub.remaining:
+        print(f"  ! not yet complete, copies are still in {where}")
     return 0
