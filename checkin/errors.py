@@ -11,6 +11,11 @@ class DatabaseError(CheckinError):
     """The database could not be opened, migrated or written (disk full, server down ...)."""
 
 
+class DatabaseGone(DatabaseError):
+    """The SQLite file was deleted, moved or replaced while the app had it open: nothing
+    written since can be kept, so the write was refused."""
+
+
 class NotFound(CheckinError):
     """An event, guest or host named by the user does not exist."""
 

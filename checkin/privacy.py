@@ -11,14 +11,16 @@ the ``meta`` table under ``tally:<event id>``, so the organiser's history of num
 survives. People with no registration left are deleted; people still registered at a
 later event keep their record (it is needed there), minus the purged history.
 
-Afterwards the data must be gone from the file, not only from the tables: SQLite runs with
-``secure_delete`` (see db.py), and we VACUUM and truncate the WAL outside any transaction.
-PostgreSQL gets a VACUUM of the tables touched (dead rows are then reusable space; the
-server's own WAL recycling does the rest).
+Afterwards the data must be gone from the files, not only from the tables (see
+checkin.scrub): when that cannot be finished yet (another program is reading the SQLite
+file), the result says so and where the copies are (``complete``, ``remaining``), and
+``finish_forgetting`` completes it later.
 
 Journals are the organiser's files (on a stick, maybe copied elsewhere), and a door may be
 appending to one: ``forget`` does not rewrite them, it lists the ones that mention the
-person (``journal_folder``), so the organiser can delete them once they are merged.
+person (``journal_folder``), so the organiser can delete them once they are merged. The
+same for the exports, lists, badges and QR sheets the app wrote (the ledger in
+checkin.files): the ones still on disk that name them are listed (``files``).
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, case, delete, func, or_, select, text, update
+from sqlalchemy import Connection, case, delete, func, or_, select, update
 
 from checkin.errors import InvalidInput, NotFound
 from checkin.journal.reader import find_journals
+from checkin.scrub import ScrubResult, files_naming, scrub_files
 from checkin.store.db import Database
 from checkin.store.models import (
     Assignment,
@@ -61,13 +63,24 @@ class ForgetResult:
     registrations: int
     events: tuple[str, ...]
     journal_files: tuple[str, ...] = ()  # files in the given folder that mention the person
+    files: tuple[str, ...] = ()  # exports, lists, badges the app wrote that name them
+    scrub: ScrubResult = field(default_factory=lambda: ScrubResult(True))
+
+    @property
+    def complete(self) -> bool:
+        """Gone from every file the database keeps (the files listed are the organiser's)."""
+        return self.scrub.complete
 
     def as_json(self) -> dict:
         return {
             "people": self.people,
             "registrations": self.registrations,
             "events": list(self.events),
+            "complete": self.complete,
+            "remaining": list(self.scrub.remaining),
+            "notes": list(self.scrub.notes),
             "journal_files": list(self.journal_files),
+            "files": list(self.files),
         }
 
 
@@ -77,6 +90,7 @@ class PurgeResult:
     registrations: int
     people: int
     tallies: dict[str, dict] = field(default_factory=dict)
+    scrub: ScrubResult = field(default_factory=lambda: ScrubResult(True))
 
     def as_json(self) -> dict:
         return {
@@ -84,6 +98,8 @@ class PurgeResult:
             "registrations": self.registrations,
             "people": self.people,
             "tallies": self.tallies,
+            "complete": self.scrub.complete,
+            "remaining": list(self.scrub.remaining),
         }
 
 
@@ -120,6 +136,7 @@ def forget(
         if not key and len(people) > 1:
             raise InvalidInput(f"Code {code} belongs to {len(people)} people; use --email.")
         marks = _identifying_marks(conn, people)
+        words, since = _plain_marks(conn, people)
         events = tuple(
             conn.scalars(
                 select(Event.name)
@@ -133,9 +150,35 @@ def forget(
         _delete_registrations(conn, regs)
         conn.execute(delete(PersonTag).where(PersonTag.person_id.in_(people)))
         conn.execute(delete(Person).where(Person.id.in_(people)))
-    scrub_files(db, tables=_VACUUM_TABLES)
-    files = mentions(journal_folder, marks) if journal_folder else ()
-    return ForgetResult(len(people), len(regs), events, files)
+    scrubbed = scrub_files(db, tables=_VACUUM_TABLES)
+    journals = mentions(journal_folder, marks) if journal_folder else ()
+    files = files_naming(words, since)
+    return ForgetResult(len(people), len(regs), events, journals, files, scrubbed)
+
+
+def finish_forgetting(db: Database) -> ScrubResult:
+    """Clear the copies an earlier ``forget`` could not (another program was reading)."""
+    return scrub_files(db, tables=_VACUUM_TABLES)
+
+
+def _plain_marks(conn: Connection, people: list[int]) -> tuple[list[str], dt.datetime | None]:
+    """What an export or a list naming them would contain, and since when it could."""
+    words: set[str] = set()
+    for email, raw, first, last in conn.execute(
+        select(Person.email_key, Person.email, Person.first_name, Person.last_name).where(
+            Person.id.in_(people)
+        )
+    ):
+        words.update(w for w in (email, raw) if w)
+        if first and last:
+            words.add(f"{first} {last}")
+            words.update((f'"{first}","{last}"', f"{first},{last}"))
+    codes = list(conn.scalars(select(Registration.code).where(Registration.person_id.in_(people))))
+    words.update(c for c in codes if len(c) >= 6)  # "12" would be found in every file
+    since = conn.scalar(
+        select(func.min(Registration.created_at)).where(Registration.person_id.in_(people))
+    )
+    return sorted(words), as_utc(since) if since else None
 
 
 def _identifying_marks(conn: Connection, people: list[int]) -> list[bytes]:
@@ -259,7 +302,8 @@ def purge(db: Database, *, older_than_days: int, now: dt.datetime | None = None)
             conn.execute(delete(PersonTag).where(PersonTag.person_id.in_(part)))
             conn.execute(delete(Person).where(Person.id.in_(part)))
     if names or orphans:
-        scrub_files(db, tables=_VACUUM_TABLES)
+        scrubbed = scrub_files(db, tables=_VACUUM_TABLES)
+        return PurgeResult(tuple(names), total, len(orphans), tallies, scrubbed)
     return PurgeResult(tuple(names), total, len(orphans), tallies)
 
 
@@ -300,27 +344,3 @@ def tally_of(db: Database, event_id: int) -> dict | None:
     with db.read() as session:
         value = session.scalar(select(Meta.value).where(Meta.key == f"{TALLY_PREFIX}{event_id}"))
     return json.loads(value) if value else None
-
-
-# ---- the bytes on disk ---------------------------------------------------------------------
-
-
-def scrub_files(db: Database, *, tables: tuple[str, ...] = _VACUUM_TABLES) -> None:
-    """Make deleted rows unrecoverable from the database files (run after the commit)."""
-    if db.is_sqlite:
-        path = db.sqlite_path
-        if not path or path == ":memory:":
-            return
-        # Our pooled connections begin every use with BEGIN; VACUUM must run outside a
-        # transaction, so it gets its own plain connection in autocommit mode.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-        try:
-            conn.execute("PRAGMA secure_delete=ON")
-            conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
-    elif db.is_postgresql:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in tables:
-                conn.execute(text(f'VACUUM "{table}"'))

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+# The ledger of files the app wrote (checkin.files): the tests' own, never the user's.
+os.environ.setdefault(
+    "CHECKIN_FILES_LEDGER",
+    os.path.join(tempfile.gettempdir(), f"welcome-desk-tests-{os.getpid()}", "written.jsonl"),
+)
 
 import pytest
 

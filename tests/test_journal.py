@@ -44,6 +44,7 @@ def _lines(journal: Journal) -> list[dict]:
 
 def test_check_in_writes_one_line_after_the_header(db, tmp_path):
     _setup(db)
+    (tmp_path / "stick").mkdir()
     journal = Journal.for_event(db, EVENT, tmp_path / "stick", "Door 1")
     outcome = check_in(db, EVENT, "1001", device="Door 1", nonce="n-1", journal=journal)
     assert outcome.kind is OutcomeKind.CHECKED_IN and not outcome.warnings
@@ -122,6 +123,7 @@ def test_unwritable_folder_warns_and_the_check_in_still_counts(db, tmp_path):
         assert s.scalar(select(func.count()).select_from(CheckIn)) == 2
     # The stick comes back: the waiting lines are written first, nothing acknowledged is lost.
     stick.unlink()
+    stick.mkdir()
     check_in(db, EVENT, "1002", device="Door 1", journal=journal)
     assert journal.problem is None
     assert [line["type"] for line in _lines(journal)] == ["header", "checkin", "undo", "checkin"]

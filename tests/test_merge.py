@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
-import json
 import shutil
 import tempfile
 import uuid
@@ -30,6 +29,7 @@ from checkin.store.db import Database, open_database
 from checkin.store.models import Assignment, CheckIn, Event, Host, Person, Registration
 from checkin.timeutil import as_utc, utcnow
 from tests.support.factories import event_with_guests, guest
+from tests.support.journals import share_event_key, signed_journal
 
 EVENT = "Merge Evening"
 T0 = (utcnow() - dt.timedelta(hours=2)).replace(second=0, microsecond=0)
@@ -63,6 +63,7 @@ def fresh(request, db_url, tmp_path):
         database = open_database(url)
         made.append(database)
         event_with_guests(database, EVENT, guests())
+        share_event_key(database, EVENT)
         return database
 
     yield make
@@ -81,6 +82,7 @@ def laptop(sqlite_template, tmp_path):
         database = open_database(f"sqlite:///{path}")
         made.append(database)
         event_with_guests(database, EVENT, guests())
+        share_event_key(database, EVENT)
         return database
 
     yield make
@@ -128,6 +130,7 @@ def _at(minutes: float) -> dt.datetime:
 
 def _three_laptops(laptop, folder: Path) -> dict[str, Database]:
     a, b, c = laptop("a"), laptop("b"), laptop("c")
+    folder.mkdir(exist_ok=True)  # the stick is in
     ja, jb, jc = (
         Journal.for_event(d, EVENT, folder, n)
         for d, n in ((a, "Door 1"), (b, "Door 2"), (c, "Door 3"))
@@ -164,6 +167,7 @@ def _reg(db: Database, **where) -> list[tuple]:
 
 def test_three_laptops_merge_into_one(db, laptop, fresh, tmp_path):
     event_with_guests(db, EVENT, guests())
+    share_event_key(db, EVENT)
     setup = _three_laptops(laptop, tmp_path / "stick")
     paths = setup["paths"]
     report = merge_files(db, EVENT, [tmp_path / "stick"])  # a folder: all its journals
@@ -220,6 +224,7 @@ def test_three_laptops_merge_into_one(db, laptop, fresh, tmp_path):
 
 def test_a_corrupt_file_merges_nothing(db, laptop, tmp_path):
     event_with_guests(db, EVENT, guests())
+    share_event_key(db, EVENT)
     paths = _three_laptops(laptop, tmp_path / "stick")["paths"]
     lines = paths[1].read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2][:40]  # damaged in the middle, not torn at the end
@@ -233,6 +238,7 @@ def test_a_corrupt_file_merges_nothing(db, laptop, tmp_path):
 
 def test_another_events_journal_is_refused(db, tmp_path):
     event_with_guests(db, EVENT, guests())
+    share_event_key(db, EVENT)
     journal = Journal(tmp_path, event="Other Night", event_date=None, device="Door 1")
     journal.append([])
     journal.append([{"type": "checkin", "id": "x", "nonce": "y", "at": T0.isoformat()}])
@@ -242,7 +248,9 @@ def test_another_events_journal_is_refused(db, tmp_path):
 
 def test_an_export_and_its_journal_count_once_in_either_order(db, laptop, fresh, tmp_path):
     event_with_guests(db, EVENT, guests())
+    share_event_key(db, EVENT)
     b = laptop("b")
+    (tmp_path / "stick").mkdir()
     journal = Journal.for_event(b, EVENT, tmp_path / "stick", "Door 2")
     check_in(b, EVENT, "1001", device="Door 2", now=_at(3), journal=journal)
     walk_in(b, EVENT, name="Wanda Walker", email="wanda@example.com", device="Door 2",
@@ -264,6 +272,7 @@ def test_an_export_and_its_journal_count_once_in_either_order(db, laptop, fresh,
 
 def test_an_export_alone_is_merged_and_merging_it_twice_changes_nothing(db, laptop, tmp_path):
     event_with_guests(db, EVENT, guests())
+    share_event_key(db, EVENT)
     b = laptop("b")
     check_in(b, EVENT, "1003", device="Door 2", now=_at(7))
     export = tmp_path / "door2.json"
@@ -345,7 +354,7 @@ def write_journal(folder: Path, door: int, actions: list[tuple]) -> Path:
                 last_checkin[code] = rid
             lines.append(record)
     path = folder / f"merge-evening__door-{door}.jsonl"
-    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    path.write_bytes(signed_journal(lines))
     return path
 
 
@@ -431,6 +440,7 @@ def test_merged_times_are_stored_exactly_as_the_door_stores_them(db, tmp_path):
     """The merge writes its rows straight to the driver: its times must be the very values
     SQLAlchemy writes (SQLite compares them as text), whatever offset the file used."""
     event_with_guests(db, EVENT, guests())
+    share_event_key(db, EVENT)
     berlin = dt.timezone(dt.timedelta(hours=2))
     whole = _at(3).astimezone(berlin)  # a whole second, in another offset
     fine = _at(4) + dt.timedelta(microseconds=7)
@@ -441,7 +451,7 @@ def test_merged_times_are_stored_exactly_as_the_door_stores_them(db, tmp_path):
         lines.append({"type": "checkin", "id": rid, "nonce": rid, "at": at.isoformat(),
                       "device": "Door 1", "guest": _base(code)})  # fmt: skip
     path = tmp_path / "door-1.jsonl"
-    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    path.write_bytes(signed_journal(lines))
     merge_files(db, EVENT, [path])
     check_in(db, EVENT, "1003", device="Door 1", now=whole)  # the same times, as doors write
     check_in(db, EVENT, "1004", device="Door 1", now=fine)
@@ -467,9 +477,11 @@ def test_the_driver_writes_times_in_sqlalchemys_own_sqlite_format():
 
 def test_a_merge_leaves_the_garbage_collector_as_it_found_it(sqlite_db, tmp_path):
     event_with_guests(sqlite_db, EVENT, guests())
+    share_event_key(sqlite_db, EVENT)
     path = write_journal(tmp_path, 1, [("checkin", 0, 1, "active")])
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(path.read_text(encoding="utf-8") + '{"type": "checkin"}\n', encoding="utf-8")
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    bad.write_text(f"{header}\ngarbage{{\n{rest}", encoding="utf-8")  # corrupt mid-file
     assert gc.isenabled()
     merge_files(sqlite_db, EVENT, [path])
     assert gc.isenabled()

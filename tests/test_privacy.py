@@ -73,6 +73,7 @@ def _count(db: Database, model, *where) -> int:
 
 
 def test_forget_removes_a_person_from_every_event(db, tmp_path):
+    (tmp_path / "stick").mkdir()
     _setup(db, tmp_path / "stick")
     assert _count(db, Assignment) == 2
     with db.read() as s:

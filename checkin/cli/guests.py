@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
+from checkin.cli import event_key
 from checkin.cli.output import describe, emit_json, show
 
 
@@ -45,6 +46,7 @@ def register(sub, parents) -> None:
     c.set_defaults(handler=run_event_create)
     c = esub.add_parser("list", help="list events", parents=[j])
     c.set_defaults(handler=run_event_list)
+    event_key.register(esub, parents)
 
     p = sub.add_parser("import", help="import a guest list (all or nothing)", parents=[j, e])
     p.add_argument("file")

@@ -92,11 +92,15 @@ def run_host_add(args: argparse.Namespace) -> int:
 
 def run_hosts(args: argparse.Namespace) -> int:
     from checkin.hosting.board import host_board
+    from checkin.merge.capacity import over_capacity
 
-    board = host_board(_db(args), args.event)
+    db = _db(args)
+    board, over = host_board(db, args.event), over_capacity(db, args.event)
     if args.json:
-        emit_json(board.as_json())
+        emit_json({**board.as_json(), "over_capacity": [o.as_json() for o in over]})
         return 0
+    for o in over:  # a merge found two doors had each given this host their last place
+        print(f"! {o.host_name} is over capacity ({o.capacity}): {o.newcomer_name} was also sent")
     if board.queue:
         print(f"WAITING FOR A HOST ({len(board.queue)}):")
         for n in board.queue:

@@ -7,12 +7,12 @@ an expected outcome (an unknown code, say) is not an error.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from checkin import __version__
+from checkin.cli import failures
 from checkin.errors import CheckinError, ImportRefused
 
 EXIT_ERROR = 1
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    failures.configure_logging()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -72,7 +72,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from checkin.cli.guests import run_gui
 
         return run_gui(args)
-    handler: Handler = args.handler
+    try:
+        code = _run(args.handler, args)
+        sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's exit
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return failures.broken_pipe()
+    except Exception as exc:  # the last line of defence: one line, no traceback
+        return failures.report_unexpected(exc)
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args) or 0
     except ImportRefused as exc:
@@ -96,8 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CheckinError as exc:
         print(f"checkin: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@ and purging old events' guest data."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from checkin.cli.guests import _db
 from checkin.cli.output import emit_json
+
+EXIT_NOT_COMPLETE = 4  # forget did what it could; the message says what is left and why
 
 
 def register(sub, parents) -> None:
@@ -33,6 +36,11 @@ def register(sub, parents) -> None:
     p.add_argument(
         "files", nargs="+", metavar="FILE", help="journal .jsonl, export .json, or a folder"
     )
+    p.add_argument(
+        "--accept-unsigned",
+        action="store_true",
+        help="also merge journals written before journals were signed (only if you trust them)",
+    )
     p.set_defaults(handler=run_merge)
 
     p = sub.add_parser(
@@ -41,6 +49,11 @@ def register(sub, parents) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--email")
     who.add_argument("--code")
+    who.add_argument(
+        "--finish",
+        action="store_true",
+        help="clear the copies an earlier forget could not (another program was reading)",
+    )
     p.add_argument(
         "--journal-folder", help="also list the journal files in this folder that mention them"
     )
@@ -67,7 +80,7 @@ def run_report(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     from checkin.merge import merge_files
 
-    report = merge_files(_db(args), args.event, args.files)
+    report = merge_files(_db(args), args.event, args.files, accept_unsigned=args.accept_unsigned)
     doc = report.as_json()
     if args.json:
         emit_json(doc)
@@ -81,21 +94,49 @@ def run_merge(args: argparse.Namespace) -> int:
     )
     for note in doc["notes"]:
         print(f"  ! {note}")
+    for line in report.refused:
+        print(f"  refused: {line}")
+    for line in report.conflicts:
+        print(f"  conflict: {line}")
     return 0
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    from checkin.privacy import forget
+    from checkin.privacy import finish_forgetting, forget
 
+    if args.finish:
+        scrub = finish_forgetting(_db(args))
+        doc = {"complete": scrub.complete, "remaining": list(scrub.remaining)}
+        if args.json:
+            emit_json({**doc, "notes": list(scrub.notes)})
+        elif scrub.complete:
+            print("Done: the deleted rows are gone from the database files.")
+        else:
+            print("Not yet complete: copies of deleted rows are still in", file=sys.stderr)
+            for where in scrub.remaining:
+                print(f"  {where}", file=sys.stderr)
+        return 0 if scrub.complete else EXIT_NOT_COMPLETE
     result = forget(_db(args), email=args.email, code=args.code, journal_folder=args.journal_folder)
     if args.json:
         emit_json(result.as_json())
-        return 0
+        return 0 if result.complete else EXIT_NOT_COMPLETE
     events = ", ".join(result.events) or "no event"
-    print(f"Forgotten: {result.registrations} registration(s) at {events}.")
+    if result.complete:
+        print(f"Forgotten: {result.registrations} registration(s) at {events}.")
+    else:
+        print(
+            f"Removed {result.registrations} registration(s) at {events} from the tables, "
+            "but NOT yet complete: copies are still in"
+        )
+        for where in result.scrub.remaining:
+            print(f"  ! {where}")
+    for note in result.scrub.notes:
+        print(f"  (note: {note})")
     for path in result.journal_files:
         print(f"  ! {path} mentions them: delete it once it is merged")
-    return 0
+    for path in result.files:
+        print(f"  ! {path}: written by Welcome Desk and names them: delete it")
+    return 0 if result.complete else EXIT_NOT_COMPLETE
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -112,4 +153,6 @@ def run_purge(args: argparse.Namespace) -> int:
         f"Purged {result.registrations} registration(s) of {', '.join(result.events)}; "
         f"{result.people} person record(s) deleted. The counts are kept."
     )
+    for where in result.scrub.remaining:
+        print(f"  ! not yet complete, copies are still in {where}")
     return 0

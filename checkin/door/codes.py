@@ -57,6 +57,25 @@ def normalise_app_code(text: str) -> str | None:
     return candidate
 
 
+def looks_like_mistyped_app_code(text: str) -> bool:
+    """Near enough to an app code to be one mistyped: say INVALID CODE, not NOT ON THE LIST.
+
+    Close means: up to two characters too few or too many, with the WD prefix (or, at the
+    exact length, a prefix one character off), and at most two characters outside the
+    alphabet (a U, a stray punctuation mark). Ticket codes of other tools have other
+    shapes (pretix: 32 characters; Eventbrite: digits), so they are not caught by this.
+    """
+    candidate = text.strip().upper().translate(_TYPO_MAP)
+    if not CODE_LEN - 2 <= len(candidate) <= CODE_LEN + 2:
+        return False
+    head, body = candidate[: len(PREFIX)], candidate[len(PREFIX) :]
+    if head != PREFIX:
+        off = sum(a != b for a, b in zip(head, PREFIX, strict=True))
+        if off > 1 or len(candidate) != CODE_LEN or any(c not in ALPHABET for c in body):
+            return False
+    return sum(c not in ALPHABET for c in body) <= 2
+
+
 def is_valid_app_code(key: bytes, code: str) -> bool:
     payload = code[len(PREFIX) : len(PREFIX) + PAYLOAD_LEN]
     return hmac.compare_digest(_signature(key, payload), code[-SIG_LEN:])

@@ -6,7 +6,12 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from checkin.changes import GuestIdent
-from checkin.door.codes import is_valid_app_code, normalise_app_code, signing_key
+from checkin.door.codes import (
+    is_valid_app_code,
+    looks_like_mistyped_app_code,
+    normalise_app_code,
+    signing_key,
+)
 from checkin.door.outcomes import Guest, Outcome, OutcomeKind
 from checkin.errors import NotFound
 from checkin.events import EventRef
@@ -64,6 +69,8 @@ def _unadmitted(session: Session, event: Event | EventRef, code: str) -> Outcome
             other_event=other[0],
         )
     if app is not None and not is_valid_app_code(signing_key(session), app):
+        return Outcome(OutcomeKind.INVALID_CODE, code, event.name)
+    if app is None and looks_like_mistyped_app_code(code):
         return Outcome(OutcomeKind.INVALID_CODE, code, event.name)
     return Outcome(OutcomeKind.UNKNOWN_CODE, code, event.name)
 

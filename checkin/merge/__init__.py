@@ -46,9 +46,11 @@ from dataclasses import dataclass, field
 
 from checkin.events import find_event
 from checkin.hosting import policy
+from checkin.journal.signing import event_key, trusted_keys
 from checkin.merge.apply import Merge
-from checkin.merge.inputs import FileSummary, Parsed, collector_paused, read_inputs
+from checkin.merge.inputs import FileSummary, Parsed, Trust, collector_paused, read_inputs
 from checkin.store.db import Database
+from checkin.timeutil import utcnow
 
 __all__ = ["MergeReport", "merge_files"]
 
@@ -66,6 +68,8 @@ class MergeReport:
     assignments_updated: int = 0
     checked_in: int = 0  # guests checked in at the event after the merge
     notes: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # every line kept out, and why
+    conflicts: list[str] = field(default_factory=list)  # a known id with other content ...
 
     def as_json(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k != "files"}
@@ -74,18 +78,31 @@ class MergeReport:
         return out
 
 
-def merge_files(db: Database, event: str | int, paths: list[str | os.PathLike]) -> MergeReport:
-    """Merge journals and exports into ``event``: all of it, or (on an error) nothing."""
-    with db.read() as session:
-        name = find_event(session, event).name
+def merge_files(
+    db: Database,
+    event: str | int,
+    paths: list[str | os.PathLike],
+    *,
+    accept_unsigned: bool = False,
+) -> MergeReport:
+    """Merge journals and exports into ``event``: all of it, or (on an error) nothing.
+
+    Journals must be signed with a key this event trusts (see checkin.journal.signing);
+    ``accept_unsigned`` takes journals written before signing as they are. Lines with a
+    bad signature, or dated away from the event's day, are refused and listed."""
+    with db.write() as session:  # a write: the event's own key is made on first use
+        ev = find_event(session, event)
+        event_key(session, ev.id)
+        name, day = ev.name, ev.day
+        trust = Trust(trusted_keys(session, ev.id), accept_unsigned, day, utcnow())
     with collector_paused():  # everything the merge held is freed before the collector resumes
-        return _merge(db, event, read_inputs(paths, name))
+        return _merge(db, event, read_inputs(paths, name, trust))
 
 
 def _merge(db: Database, event: str | int, parsed: Parsed) -> MergeReport:
     with db.write() as session:
         ev = find_event(session, event)
         policy.lock_event(session, ev.id)  # live doors on PostgreSQL wait for the merge
-        report = MergeReport(ev.name, parsed.files)
+        report = MergeReport(ev.name, parsed.files, refused=list(parsed.refused))
         Merge(session, ev, report).run(parsed)
         return report

@@ -18,9 +18,10 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from checkin.merge.capacity import mark_over_capacity
 from checkin.merge.guests import Guests
 from checkin.merge.inputs import EXPORT_NONCE, AssignmentFact, LogFact, Parsed
-from checkin.merge.rules import Log, State, ended_first, is_open, project
+from checkin.merge.rules import Log, State, ended_first, is_open, other_content, project
 from checkin.store.models import Assignment, CheckIn, Event, Host, QueueEntry, Registration
 from checkin.timeutil import as_utc
 
@@ -109,6 +110,7 @@ class Merge:
         self._tidy_hosting(states)
         if self.report.assignments_added or self.report.assignments_updated:
             self._recount_hosts()
+            self.report.conflicts.extend(mark_over_capacity(self.conn, self.ev.id))
         self.report.guests_created = self.guests.created
         self.report.guests_updated = self.guests.updated
         self.report.checked_in = self.conn.scalar(
@@ -126,6 +128,7 @@ class Merge:
         synthetic: dict[tuple, str] = {}  # an export's stand-ins, by (guest, door, second)
         real: set[tuple] = set()
         exports = any(f.synthetic for f in facts)
+        known: dict[str, tuple] = {}  # each id's content, to tell a reused id apart
         for cid, nonce, rid, action, device, at, ref in self.conn.execute(
             select(
                 CheckIn.id,
@@ -138,6 +141,7 @@ class Merge:
             ).where(CheckIn.event_id == self.ev.id)
         ):
             self.logs[rid][cid] = Log(cid, action, at, device, ref)
+            known[cid] = (rid, action, at, device)
             nonces.add(nonce)
             if action == "checkin" and (exports or nonce.startswith(EXPORT_NONCE)):
                 exports = True
@@ -154,11 +158,13 @@ class Merge:
         event_id, time, already = self.ev.id, self.driver.time, 0
         for f in sorted(facts, key=itemgetter(3, 0)):  # by (at, id); a hundred thousand
             fid, nonce, action, at, device, guest, ref, from_export = f
-            if fid in ids or nonce in nonces:
-                already += 1
-                continue
             rid = by_code.get(guest.code) or resolve(guest)
             assert rid is not None  # place_all created every guest
+            if fid in ids or nonce in nonces:
+                already += 1
+                if problem := other_content(fid, known.get(fid), (rid, action, at, device)):
+                    self.report.conflicts.append(problem)
+                continue
             if exports and action == "checkin":
                 key = (rid, device, at.replace(microsecond=0))
                 if from_export and key in real:  # the door's own record of it is here
@@ -171,6 +177,7 @@ class Merge:
                     if key in synthetic:  # the real record replaces an export's stand-in
                         replaced[synthetic.pop(key)] = rid
             ids.add(fid)
+            known[fid] = (rid, action, at, device)
             nonces.add(nonce)
             touched.add(rid)
             logs[rid][fid] = f  # a LogFact has everything project() reads from a Log

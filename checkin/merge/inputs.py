@@ -79,6 +79,66 @@ class Parsed:
     logs: list[LogFact] = field(default_factory=list)
     assignments: list[AssignmentFact] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # "file: line N: why", each line refused
+
+
+# An event's day is local time somewhere between UTC-12 and UTC+14, and evenings run past
+# midnight: a door's record of it falls between these bounds around the day in UTC.
+EARLIEST = dt.timedelta(hours=-14)
+LATEST = dt.timedelta(days=1, hours=18)
+FUTURE_SLACK = dt.timedelta(hours=1)  # laptop clocks drift; a journal is never from tomorrow
+TEXT_LIMIT = 200
+_INVISIBLE = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What a merge accepts: journals signed with these keys, times around the event's day."""
+
+    keys: dict[str, bytes] | None = None  # None: signatures are not checked
+    allow_unsigned: bool = False
+    day: dt.date | None = None
+    now: dt.datetime | None = None
+
+    def time_problem(self, at: dt.datetime) -> str | None:
+        if self.now is not None and at > self.now + FUTURE_SLACK:
+            return f"dated {at.isoformat(timespec='seconds')}, in the future"
+        if self.day is None:
+            return None
+        start = dt.datetime.combine(self.day, dt.time(), tzinfo=dt.UTC)
+        if not start + EARLIEST <= at <= start + LATEST:
+            return (
+                f"dated {at.isoformat(timespec='seconds')}, outside the event's day "
+                f"({self.day.isoformat()})"
+            )
+        return None
+
+
+def _text_problem(guest: object) -> str | None:
+    """A walk-in that would create a guest: no field a door could not have typed."""
+    if not isinstance(guest, dict):
+        return None
+    for name in ("first_name", "last_name", "company", "job_title", "email", "code", "interests"):
+        value = guest.get(name)
+        if not isinstance(value, str):
+            continue
+        if len(value) > TEXT_LIMIT:
+            return f"the walk-in's {name} is longer than {TEXT_LIMIT} characters"
+        if any(c < " " or "\x7f" <= c <= "\x9f" or c in _INVISIBLE for c in value):
+            return f"the walk-in's {name} holds control or direction-changing characters"
+    return None
+
+
+def _line_problem(rec: dict, trust: Trust) -> str | None:
+    """Why a (signed, well-formed) line is still refused, or None."""
+    times = [_time(rec.get("at"))]
+    times += [
+        _time(a.get("created_at")) for a in rec.get("assignments") or () if isinstance(a, dict)
+    ]
+    for at in times:
+        if problem := trust.time_problem(at):
+            return problem
+    return _text_problem(rec.get("guest")) if rec.get("type") == "walkin" else None
 
 
 class _Bad(ValueError):
@@ -163,8 +223,8 @@ def _assignment(raw: object) -> AssignmentFact:
 LOG_TYPES = {"checkin": "checkin", "walkin": "checkin", "undo": "undo", "checkout": "checkout"}
 
 
-def _parse_journal(path: Path, event: str, out: Parsed) -> None:
-    journal = read_journal(path)
+def _parse_journal(path: Path, event: str, out: Parsed, trust: Trust) -> None:
+    journal = read_journal(path, keys=trust.keys, allow_unsigned=trust.allow_unsigned, event=event)
     if fold(str(journal.header.get("event", ""))) != fold(event):
         raise InvalidInput(
             f"{path}: this is the journal of {journal.header.get('event')!r}, not {event!r}; "
@@ -172,10 +232,15 @@ def _parse_journal(path: Path, event: str, out: Parsed) -> None:
         )
     summary = FileSummary(str(path), "journal", str(journal.header.get("device", "")), 0)
     summary.notes.extend(journal.notes)
+    out.refused.extend(f"{path}: line {n}: refused, {why}" for n, why in journal.refused)
     logs, assignments = out.logs, out.assignments
+    checking = trust.day is not None or trust.now is not None
     for number, rec in journal.lines:
         kind = rec.get("type")
         try:
+            if checking and (problem := _line_problem(rec, trust)):
+                out.refused.append(f"{path}: line {number}: refused, {problem}")
+                continue
             at = _time(rec.get("at"))
             action = LOG_TYPES.get(kind)  # type: ignore[arg-type]
             if action is not None:
@@ -198,7 +263,7 @@ def _parse_journal(path: Path, event: str, out: Parsed) -> None:
     out.files.append(summary)
 
 
-def _parse_export(path: Path, doc: object, event: str, out: Parsed) -> None:
+def _parse_export(path: Path, doc: object, event: str, out: Parsed, trust: Trust) -> None:
     if not isinstance(doc, dict) or not isinstance(doc.get("attendees"), list):
         raise InvalidInput(f"{path}: neither a journal nor an attendance export.")
     if fold(str(doc.get("event", ""))) != fold(event):
@@ -209,6 +274,9 @@ def _parse_export(path: Path, doc: object, event: str, out: Parsed) -> None:
             continue
         try:
             at = _time(row["checked_in_at"])
+            if problem := trust.time_problem(at):
+                out.refused.append(f"{path}: attendee {n}: refused, {problem}")
+                continue
             device = _text(row.get("door"))
             walkin = row.get("source") == "walkin"
             # Known only to the second, an export row yields to the door's own record of
@@ -246,13 +314,13 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_inputs(paths: list[str | os.PathLike], event: str) -> Parsed:
+def read_inputs(paths: list[str | os.PathLike], event: str, trust: Trust | None = None) -> Parsed:
     """Every file (a folder means its journals), parsed before the database is touched."""
     with collector_paused():
-        return _read_inputs(paths, event)
+        return _read_inputs(paths, event, trust or Trust())
 
 
-def _read_inputs(paths: list[str | os.PathLike], event: str) -> Parsed:
+def _read_inputs(paths: list[str | os.PathLike], event: str, trust: Trust) -> Parsed:
     out = Parsed()
     files: list[Path] = []
     for p in map(Path, paths):
@@ -265,11 +333,11 @@ def _read_inputs(paths: list[str | os.PathLike], event: str) -> Parsed:
         except OSError as exc:
             raise InvalidInput(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
         if looks_like_journal(head):
-            _parse_journal(path, event, out)
+            _parse_journal(path, event, out, trust)
             continue
         try:
             doc = json.loads(path.read_text(encoding="utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"{path}: neither a journal nor a JSON export ({exc}).") from exc
-        _parse_export(path, doc, event, out)
+        _parse_export(path, doc, event, out, trust)
     return out

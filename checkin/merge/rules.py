@@ -105,3 +105,25 @@ def ended_first(a: AssignmentState, b: AssignmentState) -> AssignmentState:
 def is_open(s: AssignmentState) -> bool:
     """Still open for the merge's own tidying: active, or ended only by an earlier merge."""
     return s[0] == "active" or s[0] in DERIVED
+
+
+def other_content(record_id: str, here: tuple | None, incoming: tuple) -> str | None:
+    """Why a record whose id is already known is a conflict (None when it is a repeat).
+
+    Both are (registration, action, time, door); the one here is kept, and the other is
+    reported rather than silently ignored."""
+    if here is None or here == incoming:
+        return None
+    what = []
+    if here[0] != incoming[0]:
+        what.append("another guest")
+    if here[1] != incoming[1]:
+        what.append(f"action {incoming[1]} instead of {here[1]}")
+    if here[2] != incoming[2]:
+        what.append(f"time {incoming[2].isoformat()} instead of {here[2].isoformat()}")
+    if here[3] != incoming[3]:
+        what.append(f"door {incoming[3]!r} instead of {here[3]!r}")
+    return (
+        f"record {record_id} is already here with other content ({', '.join(what)}); "
+        "the record here was kept"
+    )

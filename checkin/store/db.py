@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from checkin.errors import DatabaseError
+from checkin.errors import DatabaseError, DatabaseGone
 
 ENV_URL = "CHECKIN_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -92,9 +92,42 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One unit of work; committed on leaving the block, rolled back on an exception."""
+        """One unit of work; committed on leaving the block, rolled back on an exception.
+
+        On SQLite the commit happens only while the file at the path is still the file this
+        door opened (see ``check_file``): nothing is acknowledged that is not on disk."""
         with _translate_errors(), self._writer.begin() as session:
             yield session
+            self.check_file()
+
+    def check_file(self) -> None:
+        """Refuse (``DatabaseGone``) when the SQLite file was deleted, moved or replaced.
+
+        SQLite keeps writing to the inode it opened: a deleted file takes every later commit
+        with it into nothing, a replaced one sends them to the old copy. One ``stat`` of the
+        path, compared with the identity recorded at open (a few microseconds)."""
+        if self._identity is None:
+            return
+        try:
+            st = os.stat(self._identity[0])
+            now = (st.st_dev, st.st_ino)
+        except OSError:
+            now = None
+        if now != self._identity[1]:
+            raise DatabaseGone(
+                f"The database file {self._identity[0]} is gone or was replaced — nothing "
+                "was saved; put the file back (or reconnect the drive) and restart Welcome "
+                "Desk on it."
+            )
+
+    def remember_file(self) -> None:
+        """Record which file the path names now: the one every later commit must go to."""
+        path = self.sqlite_path
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return
+        path = os.path.abspath(path)
+        st = os.stat(path)
+        self._identity = (path, (st.st_dev, st.st_ino))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -109,6 +142,7 @@ class Database:
     def __post_init__(self) -> None:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._identity: tuple[str, tuple[int, int] | None] | None = None
 
 
 @contextmanager
@@ -141,6 +175,11 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
             from checkin.store.migrate import upgrade
 
             upgrade(db)
+        if db.is_sqlite:
+            if not migrate:  # the file exists once a connection was made
+                with db.read() as session:
+                    session.execute(text("SELECT 1"))
+            db.remember_file()
         return db
     except OperationalError as exc:
         raise DatabaseError(f"Cannot open the database: {_plain_db_message(exc)}") from exc

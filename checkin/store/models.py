@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -223,6 +224,8 @@ class Assignment(Base):
     # The host's answer from their phone: on_my_way, or no_answer when it was escalated.
     answer: Mapped[str | None] = mapped_column(String(20))
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set by a merge: this host already had their capacity from another door (see merge).
+    over_capacity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class HostLink(Base):

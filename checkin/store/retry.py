@@ -39,5 +39,10 @@ def _is_conflict(exc: BaseException) -> bool:
         exc = exc.__cause__ if exc.__cause__ is not None else exc
     if isinstance(exc, IntegrityError):
         return True  # e.g. the same nonce committed by another door a moment ago
-    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    orig = getattr(exc, "orig", None)
+    if type(orig).__name__ == "PipelineAborted":
+        # psycopg: a statement queued behind one that failed in the same pipeline (a bulk
+        # insert meeting another door's row); the rolled-back transaction can run again.
+        return True
+    code = getattr(orig, "sqlstate", None)
     return code in {"40001", "40P01"}  # serialization_failure, deadlock_detected
