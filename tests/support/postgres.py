@@ -76,6 +76,22 @@ class PostgresServer:
         )
         self.executor.start()
         self.url_base = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, seconds: float = 60) -> None:
+        """pg_ctl -w returns when the postmaster runs; on a loaded machine the first
+        connections can still hear "the database system is starting up"."""
+        import psycopg
+
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                self.admin("SELECT 1")
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def admin(self, sql: str) -> None:
         import psycopg
