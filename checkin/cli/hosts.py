@@ -6,6 +6,8 @@ import argparse
 
 from checkin.cli.guests import _db, _journal
 from checkin.cli.output import emit_json, show
+from checkin.errors import InvalidInput
+from checkin.hosting.scenarios import DEFAULT_BACKUP_SHARE, SCENARIOS
 
 
 def register(sub, parents) -> None:
@@ -46,10 +48,18 @@ def register(sub, parents) -> None:
     p.set_defaults(handler=run_checkout)
 
     p = sub.add_parser("simulate", help="play an evening through the real engine", parents=[j])
-    p.add_argument("--guests", type=int, default=300)
-    p.add_argument("--first-time", type=float, default=0.3)
-    p.add_argument("--hosts", type=int, default=12)
-    p.add_argument("--capacity", type=int, default=3)
+    p.add_argument("--scenario", choices=sorted(SCENARIOS), default="default")
+    p.add_argument("--guests", type=int, help="(default: the scenario's)")
+    p.add_argument("--first-time", type=float, help="share of first-timers")
+    p.add_argument("--hosts", type=int)
+    p.add_argument("--capacity", type=int)
+    p.add_argument(
+        "--backup-share",
+        type=float,
+        default=DEFAULT_BACKUP_SHARE,
+        help="share of regulars happy to welcome if needed (default 0.15)",
+    )
+    p.add_argument("--no-pairs", action="store_true", help="hosts never welcome two at once")
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(handler=run_simulate)
 
@@ -135,7 +145,12 @@ def run_checkout(args: argparse.Namespace) -> int:
 def run_simulate(args: argparse.Namespace) -> int:
     from checkin.hosting.simulate import simulate
 
+    if not 0 <= args.backup_share <= 1:
+        raise InvalidInput("--backup-share is a share between 0 and 1 (0.15 = 15 %).")
     result = simulate(
+        scenario=args.scenario,
+        backup_share=args.backup_share,
+        pairs=not args.no_pairs,
         guests=args.guests,
         first_time=args.first_time,
         hosts=args.hosts,

@@ -46,8 +46,8 @@ class NewcomerCard:
 class HostCard(HostSummary):
     """A host as the board shows them: who they are, and whom they welcome now."""
 
-    newcomers: tuple[NewcomerCard, ...]
-    hosted_total: int
+    newcomers: tuple[NewcomerCard, ...] = ()
+    hosted_total: int = 0
 
     def as_json(self) -> dict:
         return {
@@ -58,6 +58,8 @@ class HostCard(HostSummary):
             "present": self.present,
             "newcomers": [n.as_json() for n in self.newcomers],
             "hosted_total": self.hosted_total,
+            "backup": self.backup,
+            "enlisted": self.enlisted,
         }
 
 
@@ -112,15 +114,9 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
             s = _summary(h)
             cards.append(
                 HostCard(
-                    h.id,
-                    s.name,
-                    s.code,
-                    s.company,
-                    h.capacity,
-                    s.present,
-                    s.interests,
-                    tuple(by_host.get(h.id, ())),
-                    totals.get(h.id, 0),
+                    **{f: getattr(s, f) for f in HostSummary.__dataclass_fields__},
+                    newcomers=tuple(by_host.get(h.id, ())),
+                    hosted_total=totals.get(h.id, 0),
                 )
             )
         cards.sort(key=lambda c: (not c.present, c.name.casefold()))

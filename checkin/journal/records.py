@@ -19,7 +19,7 @@ from checkin.changes import AssignmentChanged, Change, DoorLogged, GuestIdent
 from checkin.store.models import Person, Registration
 from checkin.timeutil import iso
 
-HOST_ACTIONS = ("met", "release", "reassign")
+HOST_ACTIONS = ("met", "release", "reassign", "enlist")  # enlist: a backup host said yes
 
 
 def lines_for(
