@@ -11,7 +11,7 @@ from checkin.hosting.scenarios import DEFAULT_BACKUP_SHARE, SCENARIOS
 
 
 def register(sub, parents) -> None:
-    j, e = parents["json"], parents["event"]
+    j, e, e_optional = parents["json"], parents["event"], parents["event?"]
 
     p = sub.add_parser("host", help="manage hosts")
     hsub = p.add_subparsers(dest="host_command", metavar="ACTION", required=True)
@@ -22,10 +22,28 @@ def register(sub, parents) -> None:
     a.add_argument("--capacity", type=int, help="newcomers at once (default: 3)")
     a.add_argument("--interests", help="comma-separated (default: the guest's own)")
     a.add_argument("--languages", help="comma-separated")
+    a.add_argument(
+        "--backup",
+        action="store_true",
+        help="a regular happy to welcome if needed: hosts once enlisted (capacity 1 unless set)",
+    )
     a.set_defaults(handler=run_host_add)
+    a = hsub.add_parser("enlist", help="a backup host said yes: they host now", parents=[j, e])
+    a.add_argument("code", metavar="BACKUP_CODE")
+    a.set_defaults(handler=run_enlist)
+    a = hsub.add_parser("options", help="pairs, and when to propose a backup", parents=[j, e])
+    a.add_argument("--pairs", choices=("on", "off"), help="a full host may welcome two at once")
+    a.add_argument("--backup-after", type=int, metavar="SECONDS", help="default 60")
+    a.set_defaults(handler=run_options)
 
-    p = sub.add_parser("hosts", help="who hosts whom, and who waits", parents=[j, e])
+    p = sub.add_parser(
+        "hosts", help="who hosts whom, and who waits (plan: how many hosts tonight needs)",
+        parents=[j, e_optional],
+    )  # fmt: skip
     p.set_defaults(handler=run_hosts)
+    plans = p.add_subparsers(dest="hosts_command", metavar="ACTION")
+    a = plans.add_parser("plan", help="how many hosts tonight needs", parents=[j, e])
+    a.set_defaults(handler=run_plan)
 
     for name, helptext in (
         ("met", "the host has welcomed this newcomer (frees the slot)"),
@@ -75,6 +93,7 @@ def run_host_add(args: argparse.Namespace) -> int:
         capacity=args.capacity,
         interests=args.interests,
         languages=args.languages,
+        backup=args.backup,
     )
     if args.json:
         emit_json(
@@ -84,17 +103,51 @@ def run_host_add(args: argparse.Namespace) -> int:
                 "capacity": h.capacity,
                 "present": h.present,
                 "interests": list(h.interests),
+                "backup": h.backup,
             }
         )
     else:
         state = "here" if h.present else "not checked in yet"
-        print(f"{h.name} hosts up to {h.capacity} newcomers ({state}).")
+        role = "can welcome if needed, up to" if h.backup else "hosts up to"
+        print(f"{h.name} {role} {h.capacity} newcomer{'' if h.capacity == 1 else 's'} ({state}).")
+    return 0
+
+
+def run_enlist(args: argparse.Namespace) -> int:
+    from checkin.hosting.actions import enlist_backup
+
+    db = _db(args)
+    result = enlist_backup(db, args.event, args.code, journal=_journal(args, db, "command line"))
+    show(args, {"ok": True, "message": result.message}, result.message)
+    return 0
+
+
+def run_options(args: argparse.Namespace) -> int:
+    from checkin.hosting.options import hosting_options
+
+    pairs = None if args.pairs is None else args.pairs == "on"
+    o = hosting_options(_db(args), args.event, pairs=pairs, backup_after_s=args.backup_after)
+    text = (
+        f"Pairs {'on' if o.pairs else 'off'}; a backup is proposed after {o.backup_after_s} s "
+        "of waiting (or as soon as the queue is longer than the free slots)."
+    )
+    show(args, o.as_json(), text)
+    return 0
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from checkin.hosting.plan import hosting_plan
+
+    plan = hosting_plan(_db(args), args.event)
+    show(args, plan.as_json(), plan.describe())
     return 0
 
 
 def run_hosts(args: argparse.Namespace) -> int:
     from checkin.hosting.board import host_board
 
+    if not args.event:
+        raise InvalidInput("Say which event: checkin hosts --event E (or: hosts plan --event E).")
     board = host_board(_db(args), args.event)
     if args.json:
         emit_json(board.as_json())
