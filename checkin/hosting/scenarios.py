@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -25,3 +26,6 @@ DEFAULT_BACKUP_SHARE = 0.15
 ASK_DELAY_S = 30
 # How often the door (and the board) look again for someone to propose, between scans.
 LOOK_EVERY_S = 15
+# A newcomer who joins another's conversation (a pair) stays until that conversation ends,
+# and at least this long: the host introduces them and the three talk.
+PAIR_MIN_TALK = dt.timedelta(minutes=3)

@@ -29,7 +29,13 @@ from checkin.guestlist.rows import GuestList, GuestRow
 from checkin.hosting.actions import add_host, enlist_backup, mark_met
 from checkin.hosting.backups import propose
 from checkin.hosting.options import hosting_options
-from checkin.hosting.scenarios import ASK_DELAY_S, DEFAULT_BACKUP_SHARE, LOOK_EVERY_S, SCENARIOS
+from checkin.hosting.scenarios import (
+    ASK_DELAY_S,
+    DEFAULT_BACKUP_SHARE,
+    LOOK_EVERY_S,
+    PAIR_MIN_TALK,
+    SCENARIOS,
+)
 from checkin.store.db import open_database
 from checkin.store.models import Assignment, Host, Registration
 from checkin.text import tag_keys
@@ -199,6 +205,7 @@ def _run(db, rng: random.Random, st: _Setup) -> SimulationResult:
     arrived_at: dict[str, dt.datetime] = {}
     hosted_at: dict[str, dt.datetime] = {}
     met_scheduled: set[int] = set()
+    ends: dict[int, dt.datetime] = {}  # assignment id -> when its conversation ends
     hosting: set[str] = set()  # codes of hosts welcoming now: signed up, or enlisted
     asked: dict[int, str] = {}  # backup host id -> code, asked and on their way
     enlisted: set[str] = set()
@@ -269,9 +276,13 @@ def _run(db, rng: random.Random, st: _Setup) -> SimulationResult:
                     if shared_host or (partner and mine & interests[partner]):
                         match_made += 1
                 intro_counts.append(len(intros))
-            talk = dt.timedelta(minutes=rng.lognormvariate(1.8, 0.4))
+            if pair_of in ends:  # joined a conversation: stays until it ends (≥ 3 min)
+                until = max(ends[pair_of], now + PAIR_MIN_TALK)
+            else:
+                until = now + dt.timedelta(minutes=rng.lognormvariate(1.8, 0.4))
+            ends[aid] = until
             order += 1
-            heapq.heappush(agenda, (now + talk, order, "met", ncode))
+            heapq.heappush(agenda, (until, order, "met", ncode))
         if conversations:
             loads = [len(c) for c in conversations.values()]
             max_load = max(max_load, *loads)
