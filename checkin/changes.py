@@ -90,7 +90,18 @@ class HostsChanged:
     host_id: int
 
 
-Change = DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged
+@dataclass(frozen=True)
+class FollowedUp:
+    """A newcomer's host called or wrote after the evening (marked done)."""
+
+    event_id: int
+    registration_id: int
+    at: dt.datetime
+    device: str
+    guest: GuestIdent
+
+
+Change = DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged | FollowedUp
 
 
 def note(session: Session, change: Change) -> None:

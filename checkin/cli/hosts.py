@@ -65,6 +65,13 @@ def register(sub, parents) -> None:
     p.add_argument("--device", default="command line")
     p.set_defaults(handler=run_checkout)
 
+    p = sub.add_parser(
+        "followed-up", help="a host followed a newcomer up after the evening", parents=[j, e]
+    )
+    p.add_argument("code", metavar="NEWCOMER_CODE")
+    p.add_argument("--device", default="command line")
+    p.set_defaults(handler=run_followed_up)
+
     p = sub.add_parser("simulate", help="play an evening through the real engine", parents=[j])
     p.add_argument("--scenario", choices=sorted(SCENARIOS), default="default")
     p.add_argument("--guests", type=int, help="(default: the scenario's)")
@@ -214,4 +221,28 @@ def run_simulate(args: argparse.Namespace) -> int:
         emit_json(result.as_json())
     else:
         print(result.describe())
+    return 0
+
+
+def run_followed_up(args: argparse.Namespace) -> int:
+    from checkin.hosting.followup import mark_followed_up
+
+    db = _db(args)
+    journal = _journal(args, db, args.device)
+    r = mark_followed_up(db, args.event, args.code, device=args.device, journal=journal)
+    show(args, {"ok": True, "done": r.done, "message": r.message}, r.message)
+    return 0
+
+
+def run_follow_up(args: argparse.Namespace) -> int:
+    """``checkin report follow-up``: the hosts' follow-up list (and e-mail drafts)."""
+    from checkin.reports.followup import write_follow_up
+
+    r = write_follow_up(_db(args), args.event, args.out, eml_folder=args.eml_folder)
+    text = (
+        f"Wrote the follow-up of {r.newcomers} newcomer{'' if r.newcomers == 1 else 's'} "
+        f"for {r.hosts} host{'' if r.hosts == 1 else 's'} to {r.out} (due {r.due}; "
+        f"{r.followed_up} done)" + (f"; {len(r.drafts)} e-mail drafts" if r.drafts else "") + "."
+    )
+    show(args, r.as_json(), text)
     return 0
