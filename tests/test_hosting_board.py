@@ -24,7 +24,7 @@ def _seed(db) -> None:
               interests=("AI",), company="Alpha"),
         guest(3, "Henk", "Host", ticket_code="H2", is_host=True, host_capacity=2,
               interests=("Design",), company="Beta"),
-        guest(4, "Maximiliana", "Oppenheimer-Castellanos", ticket_code="H3", is_host=True,
+        guest(4, "Maximiliana", "Oppenheimer-Castellanos de la Vega", ticket_code="H3", is_host=True,
               host_capacity=1, interests=("Fintech",), company="Very Long Company Name GmbH"),
         guest(5, "Tom", "Baker", ticket_code="B1", first_time=False, interests=("Fintech",)),
         guest(6, "Ida", "Late", ticket_code="H4", is_host=True, host_capacity=3),
@@ -174,6 +174,9 @@ def _clipped(window) -> list[str]:
             continue
         g = label.contentsRect()
         hint = label.sizeHint()
+        right = label.mapTo(window, label.rect().topRight()).x()
+        if right > window.width():  # beyond the window: cut off by a scroll area
+            out.append(f"{label.text()!r}: ends at x={right}, the window at {window.width()}")
         if label.wordWrap():
             if label.heightForWidth(g.width()) > g.height() + 1:
                 out.append(f"{label.text()!r}: needs {label.heightForWidth(g.width())} high")

@@ -138,9 +138,9 @@ def test_without_the_setting_there_are_no_pairs(db):
 
 
 def test_next_best_host_previews_a_release(db):
-    _evening(db, hosts=2, capacity=1)
+    _evening(db, hosts=2, capacity=2)
     check_in(db, EVENT, "H0", now=_at(0))
-    check_in(db, EVENT, "N2", now=_at(1))  # with H0
+    check_in(db, EVENT, "N2", now=_at(1))  # with H0, who still has room
     assert next_best_host(db, EVENT, "N2") is None  # nobody else here
     check_in(db, EVENT, "H1", now=_at(2))
     assert next_best_host(db, EVENT, "N2").code == "H1"
