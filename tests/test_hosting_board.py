@@ -25,7 +25,8 @@ def _seed(db) -> None:
         guest(3, "Henk", "Host", ticket_code="H2", is_host=True, host_capacity=2,
               interests=("Design",), company="Beta"),
         guest(4, "Maximiliana", "Oppenheimer-Castellanos de la Vega", ticket_code="H3",
-              is_host=True, host_capacity=1, interests=("Fintech",), company="Very Long Company Name GmbH"),
+              is_host=True, host_capacity=1, interests=("Fintech",),
+              company="Very Long Company Name GmbH"),
         guest(5, "Tom", "Baker", ticket_code="B1", first_time=False, interests=("Fintech",)),
         guest(6, "Ida", "Late", ticket_code="H4", is_host=True, host_capacity=3),
     ] + [
