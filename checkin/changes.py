@@ -102,8 +102,25 @@ class HostAnswered:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class FollowedUp:
+    """A newcomer's host called or wrote after the evening (marked done)."""
+
+    event_id: int
+    registration_id: int
+    at: dt.datetime
+    device: str
+    guest: GuestIdent
+
+
 Change = (
-    DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged | HostAnswered
+    DoorLogged
+    | AssignmentChanged
+    | QueueChanged
+    | GuestRegistered
+    | HostsChanged
+    | HostAnswered
+    | FollowedUp
 )
 
 

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from checkin.cli.guests import _db
+from checkin.cli.hosts import run_follow_up
 from checkin.cli.output import emit_json
 
 EXIT_NOT_COMPLETE = 4  # forget did what it could; the message says what is left and why
@@ -22,8 +23,11 @@ def register(sub, parents) -> None:
         help="an organiser's list as PDF or CSV (format from the file suffix)",
         parents=[j, e],
     )
-    p.add_argument("kind", choices=KINDS)
+    p.add_argument("kind", choices=(*KINDS, "follow-up"))
     p.add_argument("--out", required=True, help="a file ending in .pdf or .csv")
+    p.add_argument(
+        "--eml-folder", metavar="DIR", help="follow-up: also one e-mail draft per host (not sent)"
+    )
     p.set_defaults(handler=run_report)
 
     p = sub.add_parser(
@@ -68,6 +72,9 @@ def register(sub, parents) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     from checkin.reports import write_report
+
+    if args.kind == "follow-up":  # hosting's list: checkin/cli/hosts.py
+        return run_follow_up(args)
 
     result = write_report(_db(args), args.event, args.kind, args.out)
     if args.json:

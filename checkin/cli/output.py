@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from checkin.door.outcomes import Outcome, OutcomeKind
+from checkin.hosting.words import meanwhile, proposal_line, waiting_line
 from checkin.timeutil import local_hhmm
 
 WORDS = {
@@ -47,7 +48,11 @@ def describe(o: Outcome) -> str:
                 f"  Host: {o.host.name}" + (f" ({o.host.company})" if o.host.company else "")
             )
         elif o.queued:
-            lines.append("  A host will come to you (waiting for a free host)")
+            lines.append("  " + waiting_line(o))
+            if o.backup_proposal:
+                lines.append("  " + proposal_line(o.backup_proposal))
+            if line := meanwhile(o):
+                lines.append("  " + line)
         if o.introductions:
             lines.append("  Introduce to: " + ", ".join(i.name for i in o.introductions))
     if o.is_host and o.kind is OutcomeKind.CHECKED_IN:

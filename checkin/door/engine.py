@@ -225,13 +225,16 @@ def _outcome(
     host = None
     intros: tuple = ()
     queued = False
+    truth = None  # for a newcomer who waits: hosts here, place in the queue, wait (hosting)
     if first_time:
         if fresh_host is not None:
-            host, queued, intros = fresh_host
+            host, queued, intros, truth = fresh_host
         else:  # a repeat scan: say what was decided the first time
             host = assignments.active_host(session, reg.id)
             queued = host is None and assignments.open_queue_entry(session, reg.id) is not None
             intros = assignments.stored_introductions(session, reg.id)
+            if queued:
+                truth = assignments.waiting_truth(session, event.id, reg.id, utcnow())
     return Outcome(
         kind,
         code,
@@ -247,6 +250,7 @@ def _outcome(
         checkin_id=reg.checkin_id,
         replayed=replayed,
         warnings=warnings,
+        **(truth.as_kwargs() if truth is not None else {}),
     )
 
 

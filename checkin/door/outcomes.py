@@ -81,6 +81,26 @@ class Introduction:
 
 
 @dataclass(frozen=True)
+class BackupProposal:
+    """A regular who offered to welcome, proposed for the newcomer who has waited longest:
+    "Ask Tom Baker to welcome Anna — you both like fintech" (Enter enlists)."""
+
+    backup: HostRef  # shared_interests: what the backup and the newcomer share
+    newcomer_registration_id: int
+    newcomer_name: str
+    newcomer_code: str
+    waited_s: int
+
+    def as_json(self) -> dict:
+        return {
+            "backup": self.backup.as_json(),
+            "newcomer": {"name": self.newcomer_name, "code": self.newcomer_code},
+            "waited_s": self.waited_s,
+            "shared_interests": list(self.backup.shared_interests),
+        }
+
+
+@dataclass(frozen=True)
 class Outcome:
     kind: OutcomeKind
     code: str
@@ -98,6 +118,13 @@ class Outcome:
     replayed: bool = False  # the same nonce was seen before: nothing new was written
     warnings: tuple[str, ...] = field(default_factory=tuple)
     changes: tuple[Change, ...] = ()  # what this scan changed (nothing for a repeat)
+    # The truth for a queued newcomer (None otherwise): hosts here now (0: tell the
+    # volunteer what to do instead), their place in the queue (1 = next), and about how long
+    # (None when no host is here to estimate from).
+    hosts_present: int | None = None
+    queue_position: int | None = None
+    estimated_wait_min: int | None = None
+    backup_proposal: BackupProposal | None = None  # someone to enlist now, if any
 
     def as_json(self) -> dict:
         return {
@@ -115,6 +142,10 @@ class Outcome:
             "other_event": self.other_event,
             "replayed": self.replayed,
             "warnings": list(self.warnings),
+            "hosts_present": self.hosts_present,
+            "queue_position": self.queue_position,
+            "estimated_wait_min": self.estimated_wait_min,
+            "backup_proposal": self.backup_proposal.as_json() if self.backup_proposal else None,
         }
 
 

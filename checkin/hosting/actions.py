@@ -13,7 +13,7 @@ from checkin.door.lookup import find_registration, guest_of, registration_for
 from checkin.door.outcomes import ActionResult
 from checkin.errors import InvalidInput, NotFound
 from checkin.events import find_event
-from checkin.hosting import assignments, policy
+from checkin.hosting import assignments, backups, policy
 from checkin.hosting.tags import retag_host, tags_of
 from checkin.store.actions import ChangeSink, run_action
 from checkin.store.db import Database
@@ -32,6 +32,8 @@ class HostSummary:
     capacity: int
     present: bool
     interests: tuple[str, ...]
+    backup: bool = False  # a regular who offered to welcome if needed
+    enlisted: bool = False  # a backup the door has asked: they host now
 
 
 def add_host(
@@ -43,8 +45,13 @@ def add_host(
     capacity: int | None = None,
     interests: str | None = None,
     languages: str | None = None,
+    backup: bool = False,
 ) -> HostSummary:
-    """Make a registered guest a host (or update them). They host once checked in."""
+    """Make a registered guest a host (or update them). They host once checked in.
+
+    ``backup``: a regular who offers to welcome if needed; they host only once enlisted
+    (capacity 1 unless set). A signed-up host stays a full host.
+    """
     if not email and not code:
         raise InvalidInput("Say who the host is: an email or a code.")
     if capacity is not None and capacity < 1:
@@ -59,9 +66,14 @@ def add_host(
             host = Host(
                 event_id=ev.id,
                 registration_id=reg.id,
-                capacity=capacity or ev.default_host_capacity,
+                capacity=capacity or (1 if backup else ev.default_host_capacity),
+                backup=backup,
             )
             session.add(host)
+        elif not backup and host.backup:
+            host.backup = False  # signed up properly now
+            if capacity is None:
+                host.capacity = ev.default_host_capacity
         elif capacity is not None:
             host.capacity = capacity
         host.active = True
@@ -120,6 +132,8 @@ def _summary(host: Host) -> HostSummary:
         host.capacity,
         reg.checked_in_at is not None and reg.checked_out_at is None,
         split_tags(host.interests or p.interests),
+        bool(host.backup),
+        host.enlisted_at is not None,
     )
 
 
@@ -232,3 +246,69 @@ def reassign(
         return f"{reg.person.full_name} now with {host_reg.person.full_name}."
 
     return _newcomer_action(db, event, newcomer_code, action, None, journal, "reassign")
+
+
+def enlist_backup(
+    db: Database,
+    event: str | int,
+    backup_code: str,
+    *,
+    now: dt.datetime | None = None,
+    journal: ChangeSink | None = None,
+) -> ActionResult:
+    """A backup said yes at the door (Enter on the proposal): they host from now on and
+    take the next newcomer waiting (the one they were proposed for)."""
+    at = now or utcnow()
+
+    def work(session: Session) -> ActionResult:
+        ev = find_event(session, event)
+        policy.lock_event(session, ev.id)
+        reg = registration_for(session, ev, backup_code)
+        host = session.scalar(select(Host).where(Host.registration_id == reg.id))
+        if host is None or not host.active:
+            raise InvalidInput(f"{reg.person.full_name} has not offered to welcome.")
+        if reg.checked_in_at is None or reg.checked_out_at is not None:
+            raise InvalidInput(f"{reg.person.full_name} is not here to welcome.")
+        backups.enlist(session, host, at)
+        assignments.serve_queue(session, ev.id, at, "enlisted")
+        mine = session.scalars(
+            select(Assignment.newcomer_id).where(
+                Assignment.host_id == host.id, Assignment.status == "active"
+            )
+        ).all()
+        names = [
+            session.get(Registration, rid).person.full_name for rid in mine
+        ]  # a handful at most
+        whom = f" and welcomes {', '.join(names)}" if names else " (nobody is waiting now)"
+        return ActionResult(True, guest_of(reg), f"{reg.person.full_name} is enlisted{whom}.")
+
+    return run_action(db, work, journal=journal, kind="enlist")
+
+
+def current_proposal(db: Database, event: str | int, now: dt.datetime | None = None):
+    """The backup to propose right now, if anyone needs one (for the door and the board)."""
+    with db.read() as session:
+        ev = find_event(session, event)
+        return backups.propose(session, ev.id, now or utcnow())
+
+
+def next_best_host(db: Database, event: str | int, newcomer_code: str):
+    """Whom a release would hand this newcomer to now (a HostRef), or None: they would wait.
+
+    For a host's "Can't now" on a phone: the same ranking as a release, without changing
+    anything (a preview; ``release`` does it).
+    """
+    with db.read() as session:
+        ev = find_event(session, event)
+        reg = registration_for(session, ev, newcomer_code)
+        nc = policy.newcomer(session, reg.id)
+        excluded = set(
+            session.scalars(
+                select(Assignment.host_id).where(
+                    Assignment.newcomer_id == reg.id,
+                    Assignment.status.in_(("released", "active")),
+                )
+            )
+        )
+        best = policy.best_host(session, ev.id, nc, excluded)
+        return policy.host_ref(session, best[0], nc) if best else None

@@ -6,6 +6,7 @@ board and the hosts' phones learn exactly what an action did.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import bindparam, insert, select, update
@@ -14,16 +15,19 @@ from sqlalchemy.orm import Session
 from checkin import changes
 from checkin.changes import AssignmentChanged, QueueChanged
 from checkin.door.outcomes import HostRef, Introduction
+from checkin.hosting import backups, pairs
 from checkin.hosting.policy import (
     Newcomer,
     _display,
     _present,
     best_host,
     host_ref,
+    hosting_now,
     introductions,
     lock_event,
     newcomer,
 )
+from checkin.hosting.wait import QueueTruth, queue_truth
 from checkin.store.models import Assignment, Host, Person, QueueEntry, Registration
 from checkin.text import split_tags
 
@@ -49,10 +53,21 @@ def assign(
     score: int,
     now: dt.datetime,
     device: str,
+    pair_of: int | None = None,
 ) -> tuple[HostRef, tuple[Introduction, ...]]:
+    """Give the newcomer this host; with ``pair_of``, they join that assignment's
+    conversation (the other newcomer is introduced first, and no new slot is taken)."""
     ref = host_ref(session, host_id, nc)
-    intros = introductions(session, event_id, nc, {ref.registration_id})
     conn = session.connection()
+    skip = {ref.registration_id}
+    partner = ()
+    if pair_of is not None:
+        other = conn.execute(
+            select(Assignment.newcomer_id).where(Assignment.id == pair_of)
+        ).scalar_one()
+        partner = stored_introductions(session, nc.registration_id, only=(other,))
+        skip.add(other)
+    intros = (*partner, *introductions(session, event_id, nc, skip))[:3]
     intro_ids = tuple(i.registration_id for i in intros)
     shared = ", ".join(ref.shared_interests)
     assignment_id = conn.execute(
@@ -67,9 +82,11 @@ def assign(
             "introductions": intro_ids,
             "score": score,
             "shared_interests": shared,
+            "pair_of": pair_of,
         },
     ).scalar_one()
-    conn.execute(_HOST_TAKES_ONE, {"b_host": host_id, "b_now": now})
+    if pair_of is None:
+        conn.execute(_HOST_TAKES_ONE, {"b_host": host_id, "b_now": now})
     changes.note(
         session,
         AssignmentChanged(
@@ -92,8 +109,12 @@ def assign(
 
 def newcomer_arrived(
     session: Session, event_id: int, registration_id: int, now: dt.datetime, device: str
-) -> tuple[HostRef | None, bool, tuple[Introduction, ...]]:
-    """Give a just-checked-in first-timer a host, or queue them. Returns (host, queued, intros)."""
+) -> tuple[HostRef | None, bool, tuple[Introduction, ...], QueueTruth | None]:
+    """Give a just-checked-in first-timer a host, or queue them.
+
+    Returns (host, queued, intros, truth): ``truth`` is set for a queued newcomer (hosts
+    here, place in the queue, estimated wait) so the door tells them what is true.
+    """
     lock_event(session, event_id)
     nc = newcomer(session, registration_id)
     # Anyone already waiting goes first: a newcomer never jumps the queue.
@@ -101,7 +122,7 @@ def newcomer_arrived(
         best = best_host(session, event_id, nc)
         if best is not None:
             ref, intros = assign(session, event_id, nc, best[0], best[1], now, device)
-            return ref, False, intros
+            return ref, False, intros, None
     session.add(
         QueueEntry(event_id=event_id, newcomer_id=registration_id, queued_at=now, arrived_at=now)
     )
@@ -110,8 +131,18 @@ def newcomer_arrived(
     serve_queue(session, event_id, now, device)
     current = active_host(session, registration_id)
     if current is not None:
-        return current, False, stored_introductions(session, registration_id)
-    return None, True, introductions(session, event_id, nc, set())
+        return current, False, stored_introductions(session, registration_id), None
+    truth = waiting_truth(session, event_id, registration_id, now)
+    return None, True, introductions(session, event_id, nc, set()), truth
+
+
+def waiting_truth(
+    session: Session, event_id: int, registration_id: int, now: dt.datetime
+) -> QueueTruth:
+    """What the door says to a newcomer who waits: hosts here, place, wait, whom to enlist."""
+    truth = queue_truth(session, event_id, registration_id)
+    proposal = backups.propose(session, event_id, now)
+    return dataclasses.replace(truth, backup_proposal=proposal)
 
 
 _WAITING = select(QueueEntry.id).where(
@@ -130,7 +161,7 @@ def _has_room(session: Session, event_id: int) -> bool:
             .join(Registration, Registration.id == Host.registration_id)
             .where(
                 Host.event_id == event_id,
-                Host.active.is_(True),
+                hosting_now(),
                 Host.load < Host.capacity,
                 _present(),
             )
@@ -141,21 +172,31 @@ def _has_room(session: Session, event_id: int) -> bool:
 
 
 def serve_queue(session: Session, event_id: int, now: dt.datetime, device: str = "") -> int:
-    """Give waiting newcomers hosts, front of the queue first. Returns how many were served."""
+    """Give waiting newcomers hosts, front of the queue first. Returns how many were served.
+
+    With pairs allowed, a newcomer no free host can take joins a conversation with another
+    newcomer who shares an interest (checkin/hosting/pairs.py).
+    """
     waiting = session.scalars(
         select(QueueEntry)
         .where(QueueEntry.event_id == event_id, QueueEntry.resolved_at.is_(None))
         .order_by(QueueEntry.queued_at, QueueEntry.id)
     ).all()
     served = 0
+    with_pairs = bool(waiting) and pairs.pairs_allowed(session, event_id)
     for entry in waiting:
-        if not _has_room(session, event_id):
+        room = _has_room(session, event_id)
+        if not room and not with_pairs:
             break
         nc = newcomer(session, entry.newcomer_id)
-        best = best_host(session, event_id, nc, _released_by(session, entry.newcomer_id))
-        if best is None:
+        released_by = _released_by(session, entry.newcomer_id)
+        best = best_host(session, event_id, nc, released_by) if room else None
+        if best is not None:
+            assign(session, event_id, nc, best[0], best[1], now, device)
+        elif with_pairs and (pair := pairs.best_pair(session, event_id, nc, released_by)):
+            assign(session, event_id, nc, pair[1], 0, now, device, pair_of=pair[0])
+        else:
             continue  # only hosts who released this newcomer have room; the next may fit
-        assign(session, event_id, nc, best[0], best[1], now, device)
         entry.resolved_at = now
         changes.note(session, QueueChanged(event_id, entry.newcomer_id, waiting=False))
         served += 1
@@ -196,11 +237,17 @@ def active_host(session: Session, newcomer_id: int) -> HostRef | None:
     )
 
 
-def stored_introductions(session: Session, newcomer_id: int) -> tuple[Introduction, ...]:
-    a = active_assignment(session, newcomer_id)
-    if a is None or not a.introductions:
-        return ()
-    ids = list(a.introductions)
+def stored_introductions(
+    session: Session, newcomer_id: int, only: tuple[int, ...] | None = None
+) -> tuple[Introduction, ...]:
+    """The people the newcomer's host introduces them to (or, with ``only``, these people)."""
+    if only is None:
+        a = active_assignment(session, newcomer_id)
+        if a is None or not a.introductions:
+            return ()
+        ids = list(a.introductions)
+    else:
+        ids = list(only)
     nc = newcomer(session, newcomer_id)
     rows = session.execute(
         select(
@@ -238,7 +285,8 @@ def leave_queue(session: Session, event_id: int, newcomer_id: int, now: dt.datet
 
 
 def end_assignment(session: Session, a: Assignment, status: str, now: dt.datetime) -> None:
-    if a.status == "active":
+    # A pair's slot stays taken while the other newcomer is still in the conversation.
+    if a.status == "active" and not pairs.in_conversation_with(session, a):
         session.execute(update(Host).where(Host.id == a.host_id).values(load=Host.load - 1))
     a.status = status
     a.ended_at = now

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from checkin.door.outcomes import BackupProposal
 from checkin.events import find_event
 from checkin.hosting.actions import HostSummary, _summary
+from checkin.hosting.backups import backups_here, propose
+from checkin.hosting.policy import hosting_now
 from checkin.store.db import Database
 from checkin.store.models import Assignment, Host, Person, QueueEntry, Registration
 from checkin.text import split_tags
@@ -42,6 +44,9 @@ class NewcomerCard:
         ago = f"{secs} s ago" if secs < 60 else f"{secs // 60} min ago"
         return f"{host_name} is on the way · {ago}"
 
+    seconds_waiting: int = 0  # since arrival: how deep the board's colour is
+    paired: bool = False  # joined another newcomer's conversation with this host
+
     def as_json(self) -> dict:
         return {
             "name": self.name,
@@ -49,6 +54,7 @@ class NewcomerCard:
             "company": self.company,
             "status": self.status,
             "minutes_waiting": self.minutes_waiting,
+            "paired": self.paired,
             "shared_interests": list(self.shared_interests),
             "introductions": list(self.introductions),
             "answer": self.answer,
@@ -60,8 +66,8 @@ class NewcomerCard:
 class HostCard(HostSummary):
     """A host as the board shows them: who they are, and whom they welcome now."""
 
-    newcomers: tuple[NewcomerCard, ...]
-    hosted_total: int
+    newcomers: tuple[NewcomerCard, ...] = ()
+    hosted_total: int = 0
 
     def as_json(self) -> dict:
         return {
@@ -72,20 +78,28 @@ class HostCard(HostSummary):
             "present": self.present,
             "newcomers": [n.as_json() for n in self.newcomers],
             "hosted_total": self.hosted_total,
+            "backup": self.backup,
+            "enlisted": self.enlisted,
         }
 
 
 @dataclass(frozen=True)
 class Board:
     event: str
-    hosts: tuple[HostCard, ...]
-    queue: tuple[NewcomerCard, ...]
+    hosts: tuple[HostCard, ...]  # signed-up hosts and enlisted backups
+    queue: tuple[NewcomerCard, ...]  # in the order they will be served
+    backups_here: int = 0  # backups present, not yet enlisted
+    proposal: BackupProposal | None = None  # whom to enlist now, if anyone
+    backup_after_s: int = 60  # the wait after which the board's colour deepens
 
     def as_json(self) -> dict:
         return {
             "event": self.event,
             "hosts": [h.as_json() for h in self.hosts],
             "queue": [q.as_json() for q in self.queue],
+            "backups_here": self.backups_here,
+            "proposal": self.proposal.as_json() if self.proposal else None,
+            "backup_after_s": self.backup_after_s,
         }
 
 
@@ -93,9 +107,7 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
     now = now or utcnow()
     with db.read() as session:
         ev = find_event(session, event)
-        hosts = session.scalars(
-            select(Host).where(Host.event_id == ev.id, Host.active.is_(True))
-        ).all()
+        hosts = session.scalars(select(Host).where(Host.event_id == ev.id, hosting_now())).all()
         rows = session.scalars(
             select(Assignment)
             .where(Assignment.event_id == ev.id, Assignment.status == "active")
@@ -120,22 +132,18 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
         by_host: dict[int, list[NewcomerCard]] = {}
         for a in rows:
             card = _card(names, a.newcomer_id, "assigned", now, a.shared_interests, a.introductions)
-            card = dataclasses.replace(card, answer=a.answer, answered_at=a.answered_at)
+            card = replace(card, answer=a.answer, answered_at=a.answered_at)
+            if a.pair_of is not None:
+                card = replace(card, paired=True)
             by_host.setdefault(a.host_id, []).append(card)
         cards = []
         for h in hosts:
             s = _summary(h)
             cards.append(
                 HostCard(
-                    h.id,
-                    s.name,
-                    s.code,
-                    s.company,
-                    h.capacity,
-                    s.present,
-                    s.interests,
-                    tuple(by_host.get(h.id, ())),
-                    totals.get(h.id, 0),
+                    **{f: getattr(s, f) for f in HostSummary.__dataclass_fields__},
+                    newcomers=tuple(by_host.get(h.id, ())),
+                    hosted_total=totals.get(h.id, 0),
                 )
             )
         cards.sort(key=lambda c: (not c.present, c.name.casefold()))
@@ -143,7 +151,14 @@ def host_board(db: Database, event: str | int, now: dt.datetime | None = None) -
             _card(names, q.newcomer_id, "waiting", now, "", "", arrived=q.arrived_at)
             for q in waiting
         )
-        return Board(ev.name, tuple(cards), queue)
+        return Board(
+            ev.name,
+            tuple(cards),
+            queue,
+            backups_here(session, ev.id),
+            propose(session, ev.id, now) if queue else None,
+            ev.backup_after_s,
+        )
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, tuple]:
@@ -180,6 +195,7 @@ def _card(
     name, code, company, interests, checked_in_at = names.get(reg_id, ("?", "", None, "", now))
     arrived = as_utc(arrived or checked_in_at or now)
     intros = tuple(names[i][0] for i in intro_ids if i in names)
+    seconds = max(0, int((now - arrived).total_seconds()))
     return NewcomerCard(
         reg_id,
         name,
@@ -191,4 +207,5 @@ def _card(
         max(0, int((now - arrived).total_seconds() // 60)),
         shared_interests=split_tags(shared),
         introductions=intros,
+        seconds_waiting=seconds,
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from checkin.door.outcomes import HostRef, Introduction
@@ -95,6 +95,11 @@ def _present():
     return and_(Registration.checked_in_at.is_not(None), Registration.checked_out_at.is_(None))
 
 
+def hosting_now():
+    """A host who welcomes newcomers: a signed-up host, or a backup once enlisted."""
+    return and_(Host.active.is_(True), or_(Host.backup.is_(False), Host.enlisted_at.is_not(None)))
+
+
 def _count_tags(name: str):
     """How many of the tags bound as ``name`` the candidate host has: their own for this
     event, else the person's."""
@@ -119,7 +124,7 @@ _FREE_HOSTS = (
     .join(Registration, Registration.id == Host.registration_id)
     .where(
         Host.event_id == bindparam("event_id"),
-        Host.active.is_(True),
+        hosting_now(),
         Host.load < Host.capacity,
         Registration.checked_in_at.is_not(None),
         Registration.checked_out_at.is_(None),

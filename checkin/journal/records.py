@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checkin.changes import AssignmentChanged, Change, DoorLogged, GuestIdent
+from checkin.changes import AssignmentChanged, Change, DoorLogged, FollowedUp, GuestIdent
 from checkin.store.models import Person, Registration
 from checkin.timeutil import iso
 
-HOST_ACTIONS = ("met", "release", "reassign")
+HOST_ACTIONS = ("met", "release", "reassign", "enlist")  # enlist: a backup host said yes
 
 
 def lines_for(
@@ -30,6 +30,8 @@ def lines_for(
     moves = sorted(
         (c for c in changes if isinstance(c, AssignmentChanged)), key=lambda c: c.assignment_id
     )
+    if not door and (follow := [c for c in changes if isinstance(c, FollowedUp)]):
+        return [_followed_up(f, device) for f in follow]
     if not door and not (moves and kind in HOST_ACTIONS):
         return []
     known = {d.guest.registration_id: d.guest for d in door if d.guest is not None}
@@ -62,6 +64,17 @@ def lines_for(
         line["assignments"] = states if n == 0 else []
         lines.append(line)
     return lines
+
+
+def _followed_up(f: FollowedUp, device: str) -> dict:
+    """A host followed a newcomer up after the evening (hosting/followup.py)."""
+    return {
+        "type": "followed_up",
+        "id": str(uuid.uuid4()),
+        "at": iso(f.at),
+        "device": device or f.device,
+        "guest": _ident_json(f.guest),
+    }
 
 
 def _ident_json(g: GuestIdent) -> dict:

@@ -103,6 +103,7 @@ class Merge:
     def _run(self, parsed: Parsed) -> None:
         people = [f.guest for f in parsed.logs]
         people += [g for a in parsed.assignments for g in (a.newcomer, a.host)]
+        people += [g for g, _ in parsed.followed_up]
         self.guests.place_all(people)
         touched = self._log(parsed.logs)
         touched |= self._assignments(parsed.assignments)
@@ -111,6 +112,7 @@ class Merge:
         if self.report.assignments_added or self.report.assignments_updated:
             self._recount_hosts()
             self.report.conflicts.extend(mark_over_capacity(self.conn, self.ev.id))
+        self._followed_up(parsed.followed_up)
         self.report.guests_created = self.guests.created
         self.report.guests_updated = self.guests.updated
         self.report.checked_in = self.conn.scalar(
@@ -387,6 +389,21 @@ class Merge:
                 .where(QueueEntry.id == bindparam("b_id"))
                 .values(resolved_at=bindparam("b_at")),
                 waiting,
+            )
+
+    def _followed_up(self, facts: list) -> None:
+        """A host's follow-up mark: the earliest from any laptop stands (hosting)."""
+        for g, at in facts:
+            rid = self.guests.resolve(g)
+            if rid is None:
+                continue
+            self.conn.execute(
+                update(Registration)
+                .where(
+                    Registration.id == rid,
+                    (Registration.followed_up_at.is_(None)) | (Registration.followed_up_at > at),
+                )
+                .values(followed_up_at=at)
             )
 
     def _recount_hosts(self) -> None:

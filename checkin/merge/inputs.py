@@ -78,6 +78,7 @@ class FileSummary:
 class Parsed:
     logs: list[LogFact] = field(default_factory=list)
     assignments: list[AssignmentFact] = field(default_factory=list)
+    followed_up: list[tuple[GuestFact, dt.datetime]] = field(default_factory=list)  # hosting
     files: list[FileSummary] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # "file: line N: why", each line refused
 
@@ -250,6 +251,8 @@ def _parse_journal(path: Path, event: str, out: Parsed, trust: Trust) -> None:
                 guest = _guest(rec.get("guest"), at, walkin=kind == "walkin")
                 ref = _text(rec.get("ref")) or None
                 logs.append(LogFact(rid, nonce, action, at, _text(rec.get("device")), guest, ref))
+            elif kind == "followed_up":  # a host's follow-up after the evening (hosting)
+                out.followed_up.append((_guest(rec.get("guest"), at), at))
             elif kind not in HOST_ACTIONS:
                 summary.notes.append(f"{path}: line {number}: unknown record type {kind!r} skipped")
                 continue

@@ -78,6 +78,12 @@ class Snapshot:
     hostings: tuple[Hosting, ...]  # in order of assignment
     hosts: tuple[HostSheet, ...]  # alphabetical
     waiting: frozenset[int]  # registration ids of newcomers in the queue now
+    followed_up: frozenset[int] = frozenset()  # newcomers their host followed up (hosting)
+
+    def follow_up_rate(self) -> tuple[int, int]:
+        """(followed up, hosted newcomers): the morning-after measure of hosting."""
+        hosted = {h.newcomer.registration_id for h in self.hostings if h.status in HOSTED}
+        return len(hosted & self.followed_up), len(hosted)
 
     def attendance(self) -> list[Guest]:
         return [g for g in self.guests if g.checked_in]
@@ -187,6 +193,13 @@ def snapshot(db: Database, event: str | int) -> Snapshot:
                 )
             )
         )
+        followed_up = frozenset(
+            session.scalars(
+                select(Registration.id).where(
+                    Registration.event_id == ev.id, Registration.followed_up_at.is_not(None)
+                )
+            )
+        )
         name, day = ev.name, ev.day
     hostings = []
     for newcomer_id, host_id, status, created, intros in assignments:
@@ -211,4 +224,5 @@ def snapshot(db: Database, event: str | int) -> Snapshot:
         hostings=tuple(hostings),
         hosts=tuple(sorted(sheets, key=lambda s: s.host.sort_key)),
         waiting=waiting,
+        followed_up=followed_up,
     )

@@ -153,7 +153,12 @@ def summary(snap: Snapshot, st: Styles) -> list[Flowable]:
             ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ]
     )
-    story += [grid, Spacer(1, 8 * mm), Paragraph("Arrivals per 10 minutes", st.heading)]
+    story.append(grid)
+    done, hosted = snap.follow_up_rate()
+    if hosted:  # hosting's follow-up (checkin followed-up)
+        rate = f"Followed up: {done} of {hosted} hosted newcomers ({done / hosted:.0%})"
+        story += [Spacer(1, 4 * mm), Paragraph(rate, st.body)]
+    story += [Spacer(1, 8 * mm), Paragraph("Arrivals per 10 minutes", st.heading)]
     story.append(KeepTogether([arrivals_chart(snap, st)]))
     doors = snap.doors()
     if doors:

@@ -87,6 +87,10 @@ class Event(Base):
     # Groups that keep one member per profession want a warning on a clash.
     one_per_profession: Mapped[bool] = mapped_column(Boolean, default=False)
     default_host_capacity: Mapped[int] = mapped_column(Integer, default=3)
+    # Hosting when hosts run short (docs/hosting.md): a full host may welcome two newcomers
+    # who share an interest together; a backup is proposed once a newcomer waited this long.
+    pairs: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    backup_after_s: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
 
 
 class Person(Base):
@@ -148,6 +152,8 @@ class Registration(Base):
     checkin_id: Mapped[str | None] = mapped_column(String(36))
     checked_out_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     first_time: Mapped[bool | None] = mapped_column(Boolean)  # decided at check-in
+    # A newcomer's host called or wrote after the evening (the earliest mark wins a merge).
+    followed_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
     event: Mapped[Event] = relationship()
@@ -187,6 +193,9 @@ class Host(Base):
     # person's own tags.
     own_tags: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A regular who offered to welcome if needed: hosts only once enlisted at the door.
+    backup: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    enlisted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     registration: Mapped[Registration] = relationship(lazy="joined", innerjoin=True)
 
@@ -226,6 +235,8 @@ class Assignment(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Set by a merge: this host already had their capacity from another door (see merge).
     over_capacity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A pair: the assignment whose conversation this newcomer joined (one slot for both).
+    pair_of: Mapped[int | None] = mapped_column(Integer)
 
 
 class HostLink(Base):

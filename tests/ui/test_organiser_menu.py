@@ -11,6 +11,7 @@ from checkin.door.engine import check_in
 from checkin.door.search import search_guests
 from checkin.journal.writer import Journal
 from checkin.store.db import open_database
+from tests.support.journals import share_event_key
 from tests.ui.conftest import EVENT, seed
 from tests.ui.test_door_window import scan_with_keyboard_wedge
 
@@ -54,6 +55,9 @@ def test_merge_journals_from_the_menu(qtbot, door, tmp_path, sqlite_template, mo
     other = open_database(f"sqlite:///{other_path}")
     seed(other)
     stick = tmp_path / "stick"
+    stick.mkdir()
+    for laptop in (other, door.db):  # the doors of one event share its journal key
+        share_event_key(laptop, EVENT)
     journal = Journal.for_event(other, EVENT, stick, "Door 2")
     check_in(other, EVENT, "JOSE0001", device="Door 2", journal=journal)
     other.dispose()
