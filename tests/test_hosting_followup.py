@@ -22,6 +22,7 @@ from checkin.reports.followup import NO_CONSENT, write_follow_up
 from checkin.store.db import open_database
 from checkin.store.models import Person
 from tests.support.factories import event_with_guests, guest
+from tests.support.journals import share_event_key
 
 EVENT = "Thursday Breakfast"
 DAY = dt.date(2026, 3, 5)  # a Thursday
@@ -81,8 +82,11 @@ def test_pdf_csv_and_one_email_draft_per_host(db, tmp_path):
 
 def test_followed_up_is_journaled_and_merged_on_another_laptop(db, tmp_path):
     _evening(db)
+    (tmp_path / "stick").mkdir()
+    share_event_key(db, EVENT)
     journal = Journal.for_event(db, EVENT, tmp_path / "stick", "Laptop 2")
-    r = mark_followed_up(db, EVENT, "N1", device="Laptop 2", journal=journal)
+    called = dt.datetime.combine(DAY + dt.timedelta(days=4), dt.time(10), tzinfo=dt.UTC)
+    r = mark_followed_up(db, EVENT, "N1", device="Laptop 2", now=called, journal=journal)
     assert r.done
     assert not mark_followed_up(db, EVENT, "N1").done  # once is enough
     lines = [json.loads(x) for x in journal.path.read_text().splitlines()]
@@ -90,7 +94,9 @@ def test_followed_up_is_journaled_and_merged_on_another_laptop(db, tmp_path):
     other = open_database(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     try:
         _evening(other)
-        merge_files(other, EVENT, [journal.path])
+        share_event_key(other, EVENT)  # the laptops of one event share its key
+        report = merge_files(other, EVENT, [journal.path])
+        assert not report.refused, report.refused
         done = {n.code: n.followed_up_at for h in follow_up_list(other, EVENT).hosts
                 for n in h.newcomers}  # fmt: skip
         assert done["N1"] is not None and done["N2"] is None

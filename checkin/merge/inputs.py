@@ -87,6 +87,8 @@ class Parsed:
 # midnight: a door's record of it falls between these bounds around the day in UTC.
 EARLIEST = dt.timedelta(hours=-14)
 LATEST = dt.timedelta(days=1, hours=18)
+# A host's follow-up call comes in the days after: a quarter is plenty, never before the day.
+FOLLOW_UP_LATEST = dt.timedelta(days=92)
 FUTURE_SLACK = dt.timedelta(hours=1)  # laptop clocks drift; a journal is never from tomorrow
 TEXT_LIMIT = 200
 _INVISIBLE = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
@@ -101,13 +103,13 @@ class Trust:
     day: dt.date | None = None
     now: dt.datetime | None = None
 
-    def time_problem(self, at: dt.datetime) -> str | None:
+    def time_problem(self, at: dt.datetime, latest: dt.timedelta = LATEST) -> str | None:
         if self.now is not None and at > self.now + FUTURE_SLACK:
             return f"dated {at.isoformat(timespec='seconds')}, in the future"
         if self.day is None:
             return None
         start = dt.datetime.combine(self.day, dt.time(), tzinfo=dt.UTC)
-        if not start + EARLIEST <= at <= start + LATEST:
+        if not start + EARLIEST <= at <= start + latest:
             return (
                 f"dated {at.isoformat(timespec='seconds')}, outside the event's day "
                 f"({self.day.isoformat()})"
@@ -132,6 +134,8 @@ def _text_problem(guest: object) -> str | None:
 
 def _line_problem(rec: dict, trust: Trust) -> str | None:
     """Why a (signed, well-formed) line is still refused, or None."""
+    if rec.get("type") == "followed_up":  # the days after the evening, by design
+        return trust.time_problem(_time(rec.get("at")), FOLLOW_UP_LATEST)
     times = [_time(rec.get("at"))]
     times += [
         _time(a.get("created_at")) for a in rec.get("assignments") or () if isinstance(a, dict)
