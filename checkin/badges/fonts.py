@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import uharfbuzz
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from checkin.resources import fonts_dir
@@ -45,6 +45,15 @@ FALLBACK_CHAIN: tuple[FontFamily, ...] = (
     ),
     # Chinese, Japanese and Korean (the "Full" variant lacks Hangul). No shaping needed.
     FontFamily("DroidSansFallback", "DroidSansFallback.ttf", None, False),
+    # Symbols and emoji, after every script so they only fill gaps: mathematics (≈ √ ∫),
+    # enclosed letters (Ⓐ ①), emoji in outline (🚀), other symbols (◕ ★ ✓), then box
+    # drawing and what else only a monospaced face has (┻━┻). Drawn as they come (the
+    # emoji joiners are dropped, so a family prints as its members).
+    FontFamily("NotoSansMath", "NotoSansMath-Regular.ttf", None, False),
+    FontFamily("NotoSansSymbols", "NotoSansSymbols-Regular.ttf", "NotoSansSymbols-Bold.ttf", False),
+    FontFamily("NotoEmoji", "NotoEmoji-Regular.ttf", None, False),
+    FontFamily("NotoSansSymbols2", "NotoSansSymbols2-Regular.ttf", None, False),
+    FontFamily("NotoSansMono", "NotoSansMono-Regular.ttf", None, False),
 )
 
 
@@ -101,6 +110,24 @@ def _ink(font_name: str, gid: int) -> tuple[float, float, float, float]:
     left = extents.x_bearing / upem
     top = extents.y_bearing / upem
     return (left, left + extents.width / upem, top, top + extents.height / upem)
+
+
+_make_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map, with characters beyond U+FFFF written as UTF-16 (the PDF
+    rule): reportlab writes <1F680> for a rocket, and readers then lose the whole map, so
+    an emoji badge could not be searched or copied."""
+    text = _make_cmap(fontname, [c if c <= 0xFFFF else 0 for c in subset])
+    for i, c in enumerate(subset):
+        if c > 0xFFFF:
+            utf16 = chr(c).encode("utf-16-be").hex().upper()
+            text = text.replace(f"\n<{i:02X}> <0000>\n", f"\n<{i:02X}> <{utf16}>\n", 1)
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # looked up by reportlab at each PDF save
 
 
 def _register(family: FontFamily, bold: bool) -> FontFace:
