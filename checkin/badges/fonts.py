@@ -24,6 +24,9 @@ class FontFamily:
     regular: str  # file in resources/fonts/
     bold: str | None  # None: draw the regular outlines with a stroke (synthetic bold)
     shaping: bool  # run through HarfBuzz (kerning, joining, reordering, right to left)
+    # Spaces and punctuation after a character of this font stay in it (a script's own
+    # forms); not so for symbol and emoji fonts, whose spaces are as wide as an emoji.
+    keeps_neighbours: bool = True
 
 
 # Order matters: the first family whose cmap has a character gets it.
@@ -49,11 +52,19 @@ FALLBACK_CHAIN: tuple[FontFamily, ...] = (
     # enclosed letters (Ⓐ ①), emoji in outline (🚀), other symbols (◕ ★ ✓), then box
     # drawing and what else only a monospaced face has (┻━┻). Drawn as they come (the
     # emoji joiners are dropped, so a family prints as its members).
-    FontFamily("NotoSansMath", "NotoSansMath-Regular.ttf", None, False),
-    FontFamily("NotoSansSymbols", "NotoSansSymbols-Regular.ttf", "NotoSansSymbols-Bold.ttf", False),
-    FontFamily("NotoEmoji", "NotoEmoji-Regular.ttf", None, False),
-    FontFamily("NotoSansSymbols2", "NotoSansSymbols2-Regular.ttf", None, False),
-    FontFamily("NotoSansMono", "NotoSansMono-Regular.ttf", None, False),
+    FontFamily("NotoSansMath", "NotoSansMath-Regular.ttf", None, False, keeps_neighbours=False),
+    FontFamily(
+        "NotoSansSymbols",
+        "NotoSansSymbols-Regular.ttf",
+        "NotoSansSymbols-Bold.ttf",
+        False,
+        keeps_neighbours=False,
+    ),
+    FontFamily("NotoEmoji", "NotoEmoji-Regular.ttf", None, False, keeps_neighbours=False),
+    FontFamily(
+        "NotoSansSymbols2", "NotoSansSymbols2-Regular.ttf", None, False, keeps_neighbours=False
+    ),
+    FontFamily("NotoSansMono", "NotoSansMono-Regular.ttf", None, False, keeps_neighbours=False),
 )
 
 
@@ -194,7 +205,12 @@ def segment(text: str, bold: bool) -> tuple[list[tuple[str, FontFace]], list[str
     for ch in text:
         if ch in _SILENT:
             continue
-        if current is not None and _sticky(ch) and current.has_glyph(ch):
+        if (
+            current is not None
+            and current.family.keeps_neighbours
+            and _sticky(ch)
+            and current.has_glyph(ch)
+        ):
             chosen: FontFace | None = current
         else:
             chosen = font_for_char(ch, bold)

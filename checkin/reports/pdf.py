@@ -105,7 +105,10 @@ def styles(fonts: Fonts) -> Styles:
             fontSize=size,
             leading=size * 1.25,
             textColor=color,
-            shaping=1,  # Arabic joining, Devanagari conjuncts (HarfBuzz, when installed)
+            # With the bundled fonts user text is drawn by the badges' engine (Styles.p), and
+            # reportlab's own shaping stays off: it shapes a word that mixes fonts with the
+            # first font only and fails. One system font: its shaping joins Arabic.
+            shaping=0 if fonts.source == "bundled" else 1,
             **kw,
         )
 

@@ -172,3 +172,11 @@ def test_fonts_load_lazily_so_the_first_badge_is_quick() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "['WD-NotoSans-Bold', 'WD-NotoSans-Regular']"
+
+
+def test_a_space_after_an_emoji_or_symbol_is_a_normal_space() -> None:
+    """Symbol and emoji fonts have very wide spaces: "Sam 🚀 Rocket" must not gape."""
+    runs, _ = segment("Sam 🚀 Rocket ≈ √ Ⓐ ┻━┻ end", False)
+    for chunk, face in runs:
+        if " " in chunk:
+            assert face.family.key == "NotoSans", (chunk, face.family.key)
