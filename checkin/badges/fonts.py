@@ -187,6 +187,11 @@ def _sticky(ch: str) -> bool:
     return category[0] in "MPZ" or ch in "\u200c" or category == "Sm"
 
 
+def without_invisible(text: str) -> str:
+    """The text as drawn: no joiners, bidi controls or variation selectors."""
+    return "".join(ch for ch in text if ch not in _SILENT)
+
+
 def normalize(text: str) -> str:
     """NFC (so 'e' + combining diaeresis uses the precomposed glyph) and single spaces."""
     return " ".join(unicodedata.normalize("NFC", text).split())

@@ -13,7 +13,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 
 from checkin.badges import bidi
-from checkin.badges.fonts import FontFace, describe_dropped, normalize, segment
+from checkin.badges.fonts import (
+    FontFace,
+    describe_dropped,
+    normalize,
+    segment,
+    without_invisible,
+)
 
 # Kerning and the script's required forms, but no optional ligatures: "fi" must stay two
 # characters so the PDF text can still be searched and copied.
@@ -262,6 +268,12 @@ def fit_text(
     return Fitted(best[0], best[1], warnings, leading)
 
 
+def paragraph_is_rtl(text: str) -> bool:
+    """The direction prepare_line gives the text: from its first strong character, the
+    invisible bidi marks left out as they are when drawn."""
+    return bidi.base_is_rtl(without_invisible(normalize(text)))
+
+
 def _tokens(text: str) -> list[str]:
     """Pieces a paragraph may break between: words (with their trailing space), and single
     Chinese/Japanese characters, which need no space to break."""
@@ -295,7 +307,7 @@ def wrap_lines(text: str, bold: bool, width: float) -> tuple[Line, ...]:
     spaces, between Chinese/Japanese characters, and inside a word only when the word alone
     is too wide. Every line keeps the direction of the whole paragraph."""
     text = normalize(text)
-    rtl = bidi.base_is_rtl(text)
+    rtl = paragraph_is_rtl(text)
     lines: list[Line] = []
     current = ""
     pending = _tokens(text)

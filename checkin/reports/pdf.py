@@ -15,9 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from checkin.badges.bidi import base_is_rtl
-from checkin.badges.fonts import normalize
-from checkin.badges.text import Line, wrap_lines
+from checkin.badges.text import Line, paragraph_is_rtl, wrap_lines
 from checkin.reports.fonts import Fonts
 
 PAGE_W, PAGE_H = A4
@@ -65,7 +63,7 @@ class TextBlock(Flowable):
     def __init__(self, text: str, style: ParagraphStyle, bold: bool) -> None:
         super().__init__()
         self.text, self.style, self.bold = text, style, bold
-        self.rtl = base_is_rtl(normalize(text))
+        self.rtl = paragraph_is_rtl(text)
         self._wrapped: tuple[float, tuple[Line, ...]] | None = None
 
     def _lines(self, avail_width: float) -> tuple[Line, ...]:
