@@ -21,6 +21,7 @@ from checkin.cli.output import emit_json
 
 T = TypeVar("T")
 _DROPPED = re.compile(r"^badge (\d+): (.+?): dropped (.+)$")
+_NUMBERED = re.compile(r"^badge (\d+): (.+)$")
 DEFAULT_TEMPLATE = "avery-5392"
 LP_TIMEOUT_S = 60
 
@@ -124,34 +125,47 @@ def _printable(text: str) -> str:
 
 
 def summarise_dropped(warnings: list[str], items: list) -> list[str]:
-    """One line per guest whose badge left characters out (no bundled font has them), and
-    a count, instead of a line per character, per field, per badge. Other warnings stay."""
-    others: list[str] = []
+    """The render warnings as a person can read them: one line per guest whose badge left
+    characters out (no bundled font has them) and a count, instead of a line per character,
+    per field, per badge; a warning every badge shares (the logo) once, with its count; the
+    other per-badge ones name the guest, not the badge's number."""
+    others: dict[str, list[int]] = {}
     per_badge: dict[int, list[str]] = {}
     event: list[str] = []
     for warning in warnings:
         found = _DROPPED.match(warning)
         if found is None:
-            others.append(warning)
+            numbered = _NUMBERED.match(warning)
+            if numbered is None:
+                others.setdefault(warning, [])
+            else:
+                others.setdefault(numbered[2], []).append(int(numbered[1]))
             continue
         number, field, what = int(found[1]), found[2], found[3]
         chars = event if field == "event name" else per_badge.setdefault(number, [])
         if what not in chars:
             chars.append(what)
+
+    def who(number: int) -> str:
+        item = items[number - 1]  # badges are numbered in the order they were given
+        return f"{item.code} {_printable(item.badge.full_name)}".strip()
+
     lines = []
     if event:
         lines.append(f"event name: left out {', '.join(event)} (no bundled font has them)")
-    for number, chars in per_badge.items():
-        item = items[number - 1]  # badges are numbered in the order they were given
-        who = f"{item.code} {_printable(item.badge.full_name)}".strip()
-        lines.append(f"{who}: left out {', '.join(chars)}")
+    lines += [f"{who(number)}: left out {', '.join(chars)}" for number, chars in per_badge.items()]
     if per_badge:
         guests = "1 guest" if len(per_badge) == 1 else f"{len(per_badge)} guests"
         lines.append(
             f"{guests} with characters no bundled font has: left out of their badges, "
             "the rest of each badge printed"
         )
-    return lines + others
+    for message, numbers in others.items():
+        if len(numbers) > 3:
+            lines.append(f"{message} (on {len(numbers)} badges)")
+        else:
+            lines += [f"{who(n)}: {message}" for n in numbers] or [message]
+    return lines
 
 
 def run_badges(args: argparse.Namespace) -> int:

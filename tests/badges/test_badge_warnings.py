@@ -30,3 +30,22 @@ def test_one_line_per_guest_who_lost_characters_and_a_count(db, db_url, capsys, 
     assert ptah.count("U+13000") == 1 and "\\u202e" in ptah  # no raw control
     assert "2 guests" in count
     assert not any("W2" in line or "U+1F680" in line for line in lines)
+
+
+def test_a_warning_every_badge_shares_is_said_once_and_the_others_name_the_guest():
+    from types import SimpleNamespace
+
+    from checkin.cli.badges_cmd import summarise_dropped
+
+    items = [
+        SimpleNamespace(code=f"C{i}", badge=SimpleNamespace(full_name=f"Guest {i}"))
+        for i in range(1, 6)
+    ]
+    logo = "logo /x.png could not be read; left off"
+    warnings = [f"badge {i}: {logo}" for i in range(1, 6)]
+    warnings += ["badge 2: job title: left off, no room on this badge", "C9: cancelled, no badge"]
+    assert summarise_dropped(warnings, items) == [
+        f"{logo} (on 5 badges)",
+        "C2 Guest 2: job title: left off, no room on this badge",
+        "C9: cancelled, no badge",
+    ]
