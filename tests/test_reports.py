@@ -187,3 +187,47 @@ def test_right_to_left_names_print_in_order_and_without_boxes(db, tmp_path):
     assert "Smith" in text and "Sarah" in text
     # The Arabic runs are set in the Arabic font, not as boxes in the Latin one.
     assert any("Arabic" in f for f in fonts), fonts
+
+
+SYMBOL_NAMES = ["¯\\_(ツ)_/¯", "(╯°□°）╯︵ ┻━┻)", "(｡◕ ∀ ◕｡)", "Ana李 Wang", "."]
+
+
+def test_symbol_names_print_in_every_list(db, tmp_path):
+    """A word mixing fonts (Latin brackets around a katakana) crashed reportlab's shaping."""
+    from checkin.door.engine import check_in
+
+    rows = [
+        guest(2 + i, name, "", ticket_code=f"S{i}", email=f"s{i}@example.org", first_time=True)
+        for i, name in enumerate(SYMBOL_NAMES)
+    ]
+    rows.append(guest(20, "Hana", "Host", ticket_code="H1", is_host=True))
+    event_with_guests(db, "Symbol Evening", rows)
+    check_in(db, "Symbol Evening", "H1")
+    check_in(db, "Symbol Evening", "S0")
+    check_in(db, "Symbol Evening", "S1")
+    for kind in KINDS:
+        out = tmp_path / f"{kind}.pdf"
+        write_report(db, "Symbol Evening", kind, out)
+        assert _pdf_text(out)
+    text = "\n".join(_pdf_text(tmp_path / "no-shows.pdf"))
+    assert "¯\\_(ツ)_/¯" not in text and "Ana李 Wang" in text and "(｡" in text
+    assert "¯\\_(ツ)_/¯" in "\n".join(_pdf_text(tmp_path / "attendance.pdf"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bartholomew Maximilian Alexander Featherstonehaugh-Whittaker-Smythe",
+        "averyveryveryverylongemailaddresswithoutanybreak@example-company.org",
+        "佐藤花子佐藤花子佐藤花子佐藤花子佐藤花子",
+        "محمد بن عبد الله الهاشمي القرشي",
+    ],
+)
+def test_user_text_wraps_inside_its_column_keeping_every_letter(text):
+    from checkin.badges.text import wrap_lines
+
+    width = 12.0  # em: a narrow column
+    lines = wrap_lines(text, False, width)
+    assert len(lines) >= 2
+    assert all(line.width <= width for line in lines)
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import uharfbuzz
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from checkin.resources import fonts_dir
@@ -24,6 +24,9 @@ class FontFamily:
     regular: str  # file in resources/fonts/
     bold: str | None  # None: draw the regular outlines with a stroke (synthetic bold)
     shaping: bool  # run through HarfBuzz (kerning, joining, reordering, right to left)
+    # Spaces and punctuation after a character of this font stay in it (a script's own
+    # forms); not so for symbol and emoji fonts, whose spaces are as wide as an emoji.
+    keeps_neighbours: bool = True
 
 
 # Order matters: the first family whose cmap has a character gets it.
@@ -45,6 +48,23 @@ FALLBACK_CHAIN: tuple[FontFamily, ...] = (
     ),
     # Chinese, Japanese and Korean (the "Full" variant lacks Hangul). No shaping needed.
     FontFamily("DroidSansFallback", "DroidSansFallback.ttf", None, False),
+    # Symbols and emoji, after every script so they only fill gaps: mathematics (≈ √ ∫),
+    # enclosed letters (Ⓐ ①), emoji in outline (🚀), other symbols (◕ ★ ✓), then box
+    # drawing and what else only a monospaced face has (┻━┻). Drawn as they come (the
+    # emoji joiners are dropped, so a family prints as its members).
+    FontFamily("NotoSansMath", "NotoSansMath-Regular.ttf", None, False, keeps_neighbours=False),
+    FontFamily(
+        "NotoSansSymbols",
+        "NotoSansSymbols-Regular.ttf",
+        "NotoSansSymbols-Bold.ttf",
+        False,
+        keeps_neighbours=False,
+    ),
+    FontFamily("NotoEmoji", "NotoEmoji-Regular.ttf", None, False, keeps_neighbours=False),
+    FontFamily(
+        "NotoSansSymbols2", "NotoSansSymbols2-Regular.ttf", None, False, keeps_neighbours=False
+    ),
+    FontFamily("NotoSansMono", "NotoSansMono-Regular.ttf", None, False, keeps_neighbours=False),
 )
 
 
@@ -103,6 +123,24 @@ def _ink(font_name: str, gid: int) -> tuple[float, float, float, float]:
     return (left, left + extents.width / upem, top, top + extents.height / upem)
 
 
+_make_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map, with characters beyond U+FFFF written as UTF-16 (the PDF
+    rule): reportlab writes <1F680> for a rocket, and readers then lose the whole map, so
+    an emoji badge could not be searched or copied."""
+    text = _make_cmap(fontname, [c if c <= 0xFFFF else 0 for c in subset])
+    for i, c in enumerate(subset):
+        if c > 0xFFFF:
+            utf16 = chr(c).encode("utf-16-be").hex().upper()
+            text = text.replace(f"\n<{i:02X}> <0000>\n", f"\n<{i:02X}> <{utf16}>\n", 1)
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # looked up by reportlab at each PDF save
+
+
 def _register(family: FontFamily, bold: bool) -> FontFace:
     filename = family.bold if (bold and family.bold) else family.regular
     name = "WD-" + filename.rsplit(".", 1)[0]
@@ -149,6 +187,11 @@ def _sticky(ch: str) -> bool:
     return category[0] in "MPZ" or ch in "\u200c" or category == "Sm"
 
 
+def without_invisible(text: str) -> str:
+    """The text as drawn: no joiners, bidi controls or variation selectors."""
+    return "".join(ch for ch in text if ch not in _SILENT)
+
+
 def normalize(text: str) -> str:
     """NFC (so 'e' + combining diaeresis uses the precomposed glyph) and single spaces."""
     return " ".join(unicodedata.normalize("NFC", text).split())
@@ -167,7 +210,12 @@ def segment(text: str, bold: bool) -> tuple[list[tuple[str, FontFace]], list[str
     for ch in text:
         if ch in _SILENT:
             continue
-        if current is not None and _sticky(ch) and current.has_glyph(ch):
+        if (
+            current is not None
+            and current.family.keeps_neighbours
+            and _sticky(ch)
+            and current.has_glyph(ch)
+        ):
             chosen: FontFace | None = current
         else:
             chosen = font_for_char(ch, bold)

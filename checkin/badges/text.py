@@ -13,7 +13,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 
 from checkin.badges import bidi
-from checkin.badges.fonts import FontFace, describe_dropped, normalize, segment
+from checkin.badges.fonts import (
+    FontFace,
+    describe_dropped,
+    normalize,
+    segment,
+    without_invisible,
+)
 
 # Kerning and the script's required forms, but no optional ligatures: "fi" must stay two
 # characters so the PDF text can still be searched and copied.
@@ -260,3 +266,66 @@ def fit_text(
             best = ((first, second), size)
             best_size, best_widest = size, max(first.width, second.width)
     return Fitted(best[0], best[1], warnings, leading)
+
+
+def paragraph_is_rtl(text: str) -> bool:
+    """The direction prepare_line gives the text: from its first strong character, the
+    invisible bidi marks left out as they are when drawn."""
+    return bidi.base_is_rtl(without_invisible(normalize(text)))
+
+
+def _tokens(text: str) -> list[str]:
+    """Pieces a paragraph may break between: words (with their trailing space), and single
+    Chinese/Japanese characters, which need no space to break."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        starts = not out or out[-1].endswith(" ") or (_is_cjk(ch) and _is_cjk(text[i - 1]))
+        if starts and ch != " ":
+            out.append(ch)
+        else:
+            out[-1] += ch
+    return out
+
+
+def _longest_prefix(text: str, bold: bool, rtl: bool, width: float) -> int:
+    """How many characters of a word too wide for a line fit one (at least one character,
+    never cutting a combining mark from its letter)."""
+    low, high = 1, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if prepare_line(text[:mid], bold, rtl)[0].width <= width:
+            low = mid
+        else:
+            high = mid - 1
+    while low < len(text) and unicodedata.category(text[low]).startswith("M"):
+        low += 1
+    return low
+
+
+def wrap_lines(text: str, bold: bool, width: float) -> tuple[Line, ...]:
+    """The paragraph broken into lines no wider than width (in em where it can be): at
+    spaces, between Chinese/Japanese characters, and inside a word only when the word alone
+    is too wide. Every line keeps the direction of the whole paragraph."""
+    text = normalize(text)
+    rtl = paragraph_is_rtl(text)
+    lines: list[Line] = []
+    current = ""
+    pending = _tokens(text)
+    while pending:
+        token = pending.pop(0)
+        candidate = current + token
+        if prepare_line(candidate, bold, rtl)[0].width <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(prepare_line(current, bold, rtl)[0])
+            current = ""
+            pending.insert(0, token)
+            continue
+        cut = _longest_prefix(token, bold, rtl, width)
+        lines.append(prepare_line(token[:cut], bold, rtl)[0])
+        if token[cut:]:
+            pending.insert(0, token[cut:])
+    if current:
+        lines.append(prepare_line(current, bold, rtl)[0])
+    return tuple(line for line in lines if line.runs)

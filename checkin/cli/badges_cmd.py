@@ -8,9 +8,11 @@ ever reach a printer. Only `--printer NAME`, which hands the file to the print s
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -18,6 +20,8 @@ from typing import TypeVar
 from checkin.cli.output import emit_json
 
 T = TypeVar("T")
+_DROPPED = re.compile(r"^badge (\d+): (.+?): dropped (.+)$")
+_NUMBERED = re.compile(r"^badge (\d+): (.+)$")
 DEFAULT_TEMPLATE = "avery-5392"
 LP_TIMEOUT_S = 60
 
@@ -113,6 +117,57 @@ def send_to_printer(path: Path, printer: str, title: str, page_size: tuple[float
     return words[3] if len(words) > 3 and words[:3] == ["request", "id", "is"] else ""
 
 
+def _printable(text: str) -> str:
+    """A name as a terminal can show it: control and format characters as \\uXXXX."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
+    )
+
+
+def summarise_dropped(warnings: list[str], items: list) -> list[str]:
+    """The render warnings as a person can read them: one line per guest whose badge left
+    characters out (no bundled font has them) and a count, instead of a line per character,
+    per field, per badge; a warning every badge shares (the logo) once, with its count; the
+    other per-badge ones name the guest, not the badge's number."""
+    others: dict[str, list[int]] = {}
+    per_badge: dict[int, list[str]] = {}
+    event: list[str] = []
+    for warning in warnings:
+        found = _DROPPED.match(warning)
+        if found is None:
+            numbered = _NUMBERED.match(warning)
+            if numbered is None:
+                others.setdefault(warning, [])
+            else:
+                others.setdefault(numbered[2], []).append(int(numbered[1]))
+            continue
+        number, field, what = int(found[1]), found[2], found[3]
+        chars = event if field == "event name" else per_badge.setdefault(number, [])
+        if what not in chars:
+            chars.append(what)
+
+    def who(number: int) -> str:
+        item = items[number - 1]  # badges are numbered in the order they were given
+        return f"{item.code} {_printable(item.badge.full_name)}".strip()
+
+    lines = []
+    if event:
+        lines.append(f"event name: left out {', '.join(event)} (no bundled font has them)")
+    lines += [f"{who(number)}: left out {', '.join(chars)}" for number, chars in per_badge.items()]
+    if per_badge:
+        guests = "1 guest" if len(per_badge) == 1 else f"{len(per_badge)} guests"
+        lines.append(
+            f"{guests} with characters no bundled font has: left out of their badges, "
+            "the rest of each badge printed"
+        )
+    for message, numbers in others.items():
+        if len(numbers) > 3:
+            lines.append(f"{message} (on {len(numbers)} badges)")
+        else:
+            lines += [f"{who(n)}: {message}" for n in numbers] or [message]
+    return lines
+
+
 def run_badges(args: argparse.Namespace) -> int:
     from checkin.badges import printlog
     from checkin.badges.lookup import badges_for_event
@@ -144,7 +199,7 @@ def run_badges(args: argparse.Namespace) -> int:
             (i.badge for i in items), template, tmp, start_position=args.start_position
         ),
     )
-    warnings += report.warnings
+    warnings += summarise_dropped(report.warnings, items)
     printed = None
     if args.printer:
         ids = [i.registration_id for i in items]

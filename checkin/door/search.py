@@ -80,6 +80,8 @@ class GuestIndex:
         self._codes: dict[str, int] = {}
         self._codes_exact: dict[str, int] = {}
         self._words_of: dict[int, set[str]] = {}
+        # Folded whole name -> guests: finds a name with no word in it (".", "\\", kaomoji).
+        self._whole_names: dict[str, set[int]] = {}
         self._vocab: list[str] = []
         self._blob = ""
         self._offsets: list[int] = []
@@ -114,6 +116,7 @@ class GuestIndex:
                     slot[registration_id] = field
                 words.add(word)
         self._words_of[registration_id] = words
+        self._whole_names.setdefault(_whole(name), set()).add(registration_id)
         self._codes[fold(code)] = registration_id
         self._codes_exact[code] = registration_id
 
@@ -123,6 +126,10 @@ class GuestIndex:
             return
         self._codes.pop(fold(entry.code), None)
         self._codes_exact.pop(entry.code, None)
+        same_name = self._whole_names.get(_whole(entry.name), set())
+        same_name.discard(registration_id)
+        if not same_name:
+            self._whole_names.pop(_whole(entry.name), None)
         for word in self._words_of.pop(registration_id, ()):
             del self._postings[word][registration_id]
             if not self._postings[word]:
@@ -186,8 +193,10 @@ class GuestIndex:
             e = self._entries[exact if exact is not None else self._codes[folded]]
             return [self._hit(e, 100.0)]
         tokens = _WORD.findall(folded)
-        if not tokens:
-            return []
+        if not tokens:  # only symbols or punctuation: the whole name, exactly
+            found = self._whole_names.get(_whole(text), ())
+            entries = sorted((self._entries[rid] for rid in found), key=lambda e: e.sort_key)
+            return [self._hit(e, EXACT) for e in entries[:limit]]
         totals: dict[int, float] | None = None
         for token in tokens:
             per_guest: dict[int, float] = {}
@@ -213,6 +222,10 @@ class GuestIndex:
         return SearchHit(
             e.registration_id, e.name, e.email, e.company, e.code, e.status, e.checked_in, score
         )
+
+
+def _whole(name: str) -> str:
+    return " ".join(fold(name).split())
 
 
 def build_index(db: Database, event: str | int) -> GuestIndex:

@@ -32,7 +32,10 @@ class Fonts:
     segment: Segmenter | None = None  # per-character fallback, when there is one
 
     def markup(self, text: str | None, bold: bool = False) -> str:
-        """Paragraph markup for ``text``: escaped, each run in a font that has its glyphs."""
+        """Paragraph markup for ``text``: escaped, each run in a font that has its glyphs.
+
+        For a paragraph without reportlab's shaping (see reports.pdf.styles); user text in
+        a list goes through ``Styles.p``, which draws it with the badges' line engine."""
         if not text:
             return ""
         if self.segment is None:

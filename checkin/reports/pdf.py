@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -16,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from checkin.badges.text import Line, paragraph_is_rtl, wrap_lines
 from checkin.reports.fonts import Fonts
 
 PAGE_W, PAGE_H = A4
@@ -45,51 +45,54 @@ class Styles:
     def p(self, text: str | None, style: ParagraphStyle | None = None, bold: bool = False):
         """A paragraph of user text (a name, a company) in fonts that have its glyphs.
 
-        Right-to-left text goes through the badges' own line engine (bidi order, shaping,
-        per-run fonts): reportlab's paragraphs swap Arabic words and draw a mixed-script
-        word in one font, leaving boxes.
+        With the bundled fonts it goes through the badges' own line engine (per-run fonts,
+        shaping, bidi order): reportlab's paragraph shaping shapes a word that mixes fonts
+        ("¯\\_(ツ)_/¯": Latin and Japanese) with its first font only and fails, and it swaps
+        Arabic words.
         """
         style = style or self.cell
-        if text and self.fonts.source == "bundled" and _has_rtl(text):
-            return TextLine(text, style.fontSize, bold, style.textColor)
+        if text and self.fonts.source == "bundled":
+            return TextBlock(text, style, bold)
         return Paragraph(self.fonts.markup(text, bold), style)
 
 
-def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+class TextBlock(Flowable):
+    """User text wrapped to the available width and drawn as the badges draw their lines;
+    right-aligned when it is right to left (or when the style says so)."""
 
-
-class TextLine(Flowable):
-    """One line of text laid out like a badge line; shrinks to fit, right-aligned when RTL."""
-
-    def __init__(self, text: str, size: float, bold: bool, color) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, bold: bool) -> None:
         super().__init__()
-        from checkin.badges.text import prepare_line
+        self.text, self.style, self.bold = text, style, bold
+        self.rtl = paragraph_is_rtl(text)
+        self._wrapped: tuple[float, tuple[Line, ...]] | None = None
 
-        self.line, _dropped = prepare_line(text, bold)
-        self.size, self.color = size, color
-        strong = (unicodedata.bidirectional(ch) for ch in text)
-        self.rtl = next((d for d in strong if d in ("L", "R", "AL")), "L") != "L"
+    def _lines(self, avail_width: float) -> tuple[Line, ...]:
+        if self._wrapped is None or self._wrapped[0] != avail_width:  # tables ask repeatedly
+            lines = wrap_lines(self.text, self.bold, avail_width / self.style.fontSize)
+            self._wrapped = (avail_width, lines)
+        return self._wrapped[1]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        widest = self.line.width * self.size
-        self.points = self.size if widest <= avail_width else avail_width / self.line.width
-        self.width, self.height = avail_width, self.size * 1.25
+        self.lines = self._lines(avail_width)
+        self.width = avail_width
+        self.height = max(1, len(self.lines)) * self.style.leading
         return self.width, self.height
 
     def draw(self) -> None:
-        c = self.canv
-        c.setFillColor(self.color)
-        drawn = self.line.width * self.points
-        x = (self.width - drawn if self.rtl else 0.0) - self.line.left * self.points
-        baseline = self.size * 0.3
-        text = c.beginText()
-        for run in self.line.runs:  # as the badges draw them: shaped runs keep their glyphs
-            text.setTextOrigin(x, baseline)
-            text.setFont(run.face.name, self.points)
-            text.textOut(run.text)
-            x += run.width * self.points
-        c.drawText(text)
+        c, size, leading = self.canv, self.style.fontSize, self.style.leading
+        c.setFillColor(self.style.textColor)
+        right = self.rtl or self.style.alignment == TA_RIGHT
+        for i, line in enumerate(self.lines):
+            drawn = line.width * size
+            x = (self.width - drawn if right else 0.0) - line.left * size
+            baseline = self.height - (i + 1) * leading + (leading - size) + 0.2 * size
+            text = c.beginText()
+            for run in line.runs:  # shaped runs keep HarfBuzz's glyph positions
+                text.setTextOrigin(x, baseline)
+                text.setFont(run.face.name, size)
+                text.textOut(run.text)
+                x += run.width * size
+            c.drawText(text)
 
 
 def styles(fonts: Fonts) -> Styles:
@@ -100,7 +103,10 @@ def styles(fonts: Fonts) -> Styles:
             fontSize=size,
             leading=size * 1.25,
             textColor=color,
-            shaping=1,  # Arabic joining, Devanagari conjuncts (HarfBuzz, when installed)
+            # With the bundled fonts user text is drawn by the badges' engine (Styles.p), and
+            # reportlab's own shaping stays off: it shapes a word that mixes fonts with the
+            # first font only and fails. One system font: its shaping joins Arabic.
+            shaping=0 if fonts.source == "bundled" else 1,
             **kw,
         )
 

@@ -96,7 +96,7 @@ def hosts(snap: Snapshot, st: Styles) -> list[Flowable]:
         kept = [x for x in sheet.hosted if x.status in HOSTED]
         story.append(st.p(h.name, st.title, bold=True))
         facts = [_who(h), f"hosted {_plural(len(kept), 'newcomer')}", f"capacity {sheet.capacity}"]
-        story.append(Paragraph(st.fonts.markup(" · ".join(f for f in facts if f)), st.subtitle))
+        story.append(st.p(" · ".join(f for f in facts if f), st.subtitle))
         if not sheet.hosted:
             story.append(Paragraph("No newcomers this time.", st.body))
             continue

@@ -59,17 +59,22 @@ def test_no_qr_without_a_vcard(pdf_to_png: PdfToPng) -> None:
     assert zxingcpp.read_barcodes(page) == []
 
 
-def test_emoji_are_dropped_and_reported_never_boxes() -> None:
+def test_emoji_and_symbols_print_and_only_what_no_font_has_is_reported() -> None:
     out = io.BytesIO()
+    hieroglyph = "\U00013000"  # no bundled font has Egyptian hieroglyphs
     report = render_badges(
-        [guest(first_name="Sam 🚀", full_name="Sam Rocket 🚀"), guest()],
+        [
+            guest(first_name="Sam 🚀", full_name="Sam Rocket 🚀", company="≈ √ ∫ ┌─┐ Ⓐ①"),
+            guest(full_name=f"Anna {hieroglyph} Lindqvist"),
+        ],
         get_template("zebra-4x3"),
         out,
     )
     assert report.badges == 2
-    assert any("U+1F680" in w and w.startswith("badge 1:") for w in report.warnings)
-    assert not any(w.startswith("badge 2:") for w in report.warnings)
-    assert "Sam Rocket" in _text(out.getvalue())
+    assert not any(w.startswith("badge 1:") for w in report.warnings), report.warnings
+    assert any("U+13000" in w and w.startswith("badge 2:") for w in report.warnings)
+    text = _text(out.getvalue())
+    assert "Sam 🚀" in text and "≈ √ ∫ ┌─┐ Ⓐ①" in text and "Anna Lindqvist" in text
 
 
 def test_a_missing_logo_is_reported_and_left_off(tmp_path: Path) -> None:

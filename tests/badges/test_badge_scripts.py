@@ -32,8 +32,7 @@ def test_every_character_gets_a_font_that_has_its_glyph(text: str, bold: bool) -
     for chunk, face in runs:
         for ch in chunk:
             assert face.has_glyph(ch), f"{ch!r} in {face.name}"
-    # Only the emoji has no font; it is reported, not drawn as an empty box.
-    assert dropped == (["🚀"] if "🚀" in text else [])
+    assert dropped == []  # the emoji too: a bundled outline emoji font has it
 
 
 @pytest.mark.parametrize("text", ALL_TRICKY)
@@ -61,7 +60,21 @@ def test_scripts_go_to_the_right_fonts() -> None:
     for ch, family in expect.items():
         face = font_for_char(ch, True)
         assert face is not None and face.family.key == family, ch
-    assert font_for_char("🚀", True) is None
+    symbols = {
+        "🚀": "NotoEmoji",
+        "≈": "NotoSansMath",
+        "√": "NotoSansMath",
+        "∫": "NotoSansMath",
+        "Ⓐ": "NotoSansSymbols",
+        "①": "NotoSansSymbols",
+        "★": "NotoSansSymbols2",
+        "┌": "NotoSansMono",
+        "━": "NotoSansMono",
+    }
+    for ch, family in symbols.items():
+        face = font_for_char(ch, False)
+        assert face is not None and face.family.key == family, ch
+    assert font_for_char("\U00013000", True) is None  # Egyptian hieroglyphs: no bundled font
 
 
 def test_hebrew_is_drawn_right_to_left() -> None:
@@ -159,3 +172,11 @@ def test_fonts_load_lazily_so_the_first_badge_is_quick() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "['WD-NotoSans-Bold', 'WD-NotoSans-Regular']"
+
+
+def test_a_space_after_an_emoji_or_symbol_is_a_normal_space() -> None:
+    """Symbol and emoji fonts have very wide spaces: "Sam 🚀 Rocket" must not gape."""
+    runs, _ = segment("Sam 🚀 Rocket ≈ √ Ⓐ ┻━┻ end", False)
+    for chunk, face in runs:
+        if " " in chunk:
+            assert face.family.key == "NotoSans", (chunk, face.family.key)

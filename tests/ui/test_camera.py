@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 import pytest
+import zxingcpp
+from PIL import Image
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from PySide6.QtMultimedia import QCameraDevice, QMediaDevices, QVideoFrame, QVideoFrameFormat
 
 from checkin.badges.qr_sheets import qr_image
+from tests.ui.qr_photos.make_colour_samples import blue_finder_qr
 from ui.scanning.camera import NO_CAMERA, OFF, CameraScanner
 from ui.scanning.decoder import FrameDecoder, decode_frame
 
@@ -285,3 +289,75 @@ def test_unreadable_frame_does_not_stop_the_decoder(qtbot, scanner):
         scanner.decoder.submit_frame(QVideoFrame())  # what a stopping camera sends last
     assert show(qtbot, scanner, blank) == []
     assert show(qtbot, scanner, camera_frame(APP_CODE)) == [APP_CODE]
+
+
+PHOTOS = Path(__file__).resolve().parent / "qr_photos"
+SAMPLES = sorted(p for p in PHOTOS.iterdir() if p.suffix in (".webp", ".png", ".jpg"))
+
+
+def _expected(path: Path) -> str:
+    own = path.with_suffix(".txt")
+    return (own if own.exists() else PHOTOS / "blue-finders.txt").read_bytes().decode("utf-8")
+
+
+def _plain_zxing(picture: Image.Image) -> list[str]:
+    """What zxing-cpp reads from the colour picture itself: the reference."""
+    found = zxingcpp.read_barcodes(picture.convert("RGB"), formats=zxingcpp.BarcodeFormat.QRCode)
+    return [code.text for code in found]
+
+
+def _qimage(picture: Image.Image) -> QImage:
+    data = picture.convert("RGB").tobytes()
+    w, h = picture.size
+    return QImage(data, w, h, 3 * w, QImage.Format.Format_RGB888).convertToFormat(RGB32)
+
+
+def _in_camera_frame(picture: Image.Image, seed: int) -> Image.Image:
+    """The photo inside a 1280×720 frame of blurry room, as a webcam would deliver it."""
+    rng = random.Random(seed)
+    room = Image.frombytes("RGB", (32, 18), rng.randbytes(32 * 18 * 3)).resize((1280, 720))
+    photo = picture.convert("RGB")
+    factor = min(2.0, 1200 / photo.width, 680 / photo.height)  # a phone held near the lens
+    size = (round(photo.width * factor), round(photo.height * factor))
+    photo = photo.resize(size, Image.Resampling.BICUBIC)
+    room.paste(photo, (rng.randint(0, 1280 - photo.width), rng.randint(0, 720 - photo.height)))
+    return room
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_photographed_codes_decode_in_the_app_as_zxing_reads_them(qtbot, scanner, path):
+    """Rotated, blurred, tilted, dim, on screens, in colour: the camera path reads each one
+    zxing-cpp reads, through the real sink, worker thread and decoder."""
+    expected = _expected(path)
+    assert _plain_zxing(Image.open(path)) == [expected]  # the sample is a fair one
+    picture = QImage(str(path))  # Qt reads it as the camera's RGB32
+    assert show(qtbot, scanner, picture) == [expected]
+    # What a real X display hands over.
+    premultiplied = picture.convertToFormat(QImage.Format.Format_RGBA8888_Premultiplied)
+    assert decode_frame(premultiplied) == [expected]
+    framed = _in_camera_frame(Image.open(path), seed=len(path.name))
+    plain = _plain_zxing(framed)
+    assert plain == [expected]
+    assert decode_frame(_qimage(framed)) == plain
+
+
+@pytest.mark.parametrize(
+    ("blue", "paper", "angle", "seed"),
+    [
+        ((25, 150, 235), (255, 255, 255), 0, 1),
+        ((25, 150, 235), (215, 215, 215), 9, 2),
+        ((60, 180, 250), (230, 230, 230), -6, 3),
+        ((90, 190, 255), (230, 230, 230), 14, 4),
+        ((40, 120, 220), (200, 205, 210), 3, 5),
+        ((0, 160, 255), (225, 225, 225), -12, 6),
+    ],
+)
+def test_blue_finder_frames_decode_wherever_plain_zxing_reads_them(blue, paper, angle, seed):
+    qr = blue_finder_qr(f"WD{seed:011d}X", blue, paper)
+    qr = qr.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=paper)
+    for picture in (qr, _in_camera_frame(qr, seed)):  # held close; in a room
+        plain = _plain_zxing(picture)
+        frame = _qimage(picture)
+        assert decode_frame(frame) == plain
+        premultiplied = frame.convertToFormat(QImage.Format.Format_RGBA8888_Premultiplied)
+        assert decode_frame(premultiplied) == plain

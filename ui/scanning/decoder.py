@@ -8,6 +8,7 @@ waiting instead of joining a queue: memory and latency stay flat however busy th
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,12 +30,32 @@ _LUMA_PLANE = {_PF.Format_NV12, _PF.Format_NV21, _PF.Format_YUV420P, _PF.Format_
 _LUMA_EVEN_BYTES = {_PF.Format_YUYV}
 
 
+_IF = QImage.Format
+# QImage formats whose bytes zxing-cpp reads as they are; it makes its own grey from the
+# colour, with luma weights (Qt's own grey conversion does not: it turns a blue (25,150,235)
+# into 144 where luma is 122, enough to lose a QR code whose finder patterns are blue).
+# 32-bit Qt formats hold 0xAARRGGBB words: B, G, R, A in memory on a little-endian machine.
+_WORDS = "BGRA" if sys.byteorder == "little" else "ARGB"
+_IMAGE_LAYOUT = {
+    _IF.Format_RGB32: _WORDS,
+    _IF.Format_ARGB32: _WORDS,
+    _IF.Format_ARGB32_Premultiplied: _WORDS,  # opaque camera pixels: the same colours
+    _IF.Format_RGBX8888: "RGBA",
+    _IF.Format_RGBA8888: "RGBA",
+    _IF.Format_RGBA8888_Premultiplied: "RGBA",  # what a real X display gives
+    _IF.Format_RGB888: "RGB",
+    _IF.Format_BGR888: "BGR",
+    _IF.Format_Grayscale8: "Lum",
+}
+
+
 def decode_frame(frame: Frame) -> list[str]:
     """The texts of the QR codes in one frame (often none). Safe to call from any thread."""
     import zxingcpp  # here, not at the top: it is not needed to open the app
 
-    def read(bits: memoryview, width: int, height: int, stride: int, step: int = 1) -> list[str]:
-        view = zxingcpp.ImageView(bits, width, height, zxingcpp.ImageFormat.Lum, stride, step)
+    def read(bits, width: int, height: int, layout: str, stride: int, step: int = 0):
+        pixels = getattr(zxingcpp.ImageFormat, layout)
+        view = zxingcpp.ImageView(bits, width, height, pixels, stride, step)
         found = zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode)
         return [code.text for code in found if code.text]
 
@@ -43,17 +64,18 @@ def decode_frame(frame: Frame) -> list[str]:
         if step and frame.map(QVideoFrame.MapMode.ReadOnly):
             try:
                 return read(
-                    frame.bits(0), frame.width(), frame.height(), frame.bytesPerLine(0), step
+                    frame.bits(0), frame.width(), frame.height(), "Lum", frame.bytesPerLine(0), step
                 )
             finally:
                 frame.unmap()
         frame = frame.toImage()
     if frame.isNull():
         return []
-    # zxing-cpp refuses some QImage formats (RGBA8888_Premultiplied, what a real X display
-    # gives), so every picture goes through grey first: one known layout, and the smallest.
-    gray = frame.convertToFormat(QImage.Format.Format_Grayscale8)
-    return read(memoryview(gray.constBits()), gray.width(), gray.height(), gray.bytesPerLine())
+    layout = _IMAGE_LAYOUT.get(frame.format())
+    if layout is None:  # paletted, 16-bit, 30-bit ...: to a colour layout zxing-cpp reads
+        frame, layout = frame.convertToFormat(_IF.Format_RGB32), _WORDS
+    bits = memoryview(frame.constBits())
+    return read(bits, frame.width(), frame.height(), layout, frame.bytesPerLine())
 
 
 def _luma_step(frame: QVideoFrame) -> int:
