@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from checkin import changes
 from checkin.changes import DoorLogged, GuestIdent
+from checkin.door.admission import refusal
 from checkin.door.codes import normalise_app_code
 from checkin.door.first_time import is_first_timer
 from checkin.door.lookup import _unadmitted, logged_nonce
@@ -277,8 +278,10 @@ def check_in_in_session(
         reg = _load_by_code(session, event.id, code)
     if reg is None:
         return _unadmitted(session, event, code)
-    if reg.status == "cancelled":
-        return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=reg.guest())
+    if reg.status != "registered" and (
+        refused := refusal(session, event, reg.id, reg.status, code, reg.guest())
+    ):
+        return refused
     if reg.checked_in_at is not None and reg.checked_out_at is None:
         if (
             not probe_nonce

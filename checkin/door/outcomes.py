@@ -16,6 +16,7 @@ class OutcomeKind(StrEnum):
     WRONG_EVENT = "wrong_event"
     CANCELLED = "cancelled"
     INVALID_CODE = "invalid_code"
+    NOT_PAID = "not_paid"  # on the list, ticket not paid yet: pay at the desk first
 
     @property
     def admitted(self) -> bool:
@@ -98,6 +99,9 @@ class Outcome:
     replayed: bool = False  # the same nonce was seen before: nothing new was written
     warnings: tuple[str, ...] = field(default_factory=tuple)
     changes: tuple[Change, ...] = ()  # what this scan changed (nothing for a repeat)
+    # For CANCELLED / NOT_PAID: why, in the words of guestlist/statuses.py (declined,
+    # waitlisted, refunded, not attending, expired, unpaid …).
+    reason: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -115,6 +119,7 @@ class Outcome:
             "other_event": self.other_event,
             "replayed": self.replayed,
             "warnings": list(self.warnings),
+            "reason": self.reason,
         }
 
 

@@ -47,15 +47,38 @@ class ImportSummary:
     codes_issued: int = 0
     dry_run: bool = False
     changes: list[str] = field(default_factory=list)  # "row 12: new" ... (first 50)
+    tool: str = ""  # "pretix check-in list (German)"
+    mapping: dict[str, str] = field(default_factory=dict)  # our field -> the file's column
+    unpaid: int = 0
+    refused: dict[str, int] = field(default_factory=dict)  # reason -> guests not admitted
+    notes: list[str] = field(default_factory=list)  # what was cleaned on the way in
 
     def as_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
+
+    def describe(self) -> list[str]:
+        """The summary an organiser checks at a glance: tool, mapping, statuses."""
+        verb = "Would import" if self.dry_run else "Imported"
+        lines = [
+            f"{verb} {self.rows} rows from {self.tool or self.format} ({self.encoding}): "
+            f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.hosts} hosts, {self.codes_issued} codes issued",
+            "  columns: "
+            + ", ".join(f"{f.replace('_', ' ')} ← '{h}'" for f, h in self.mapping.items()),
+        ]
+        if self.unpaid or self.refused:
+            parts = [f"{self.unpaid} unpaid"] if self.unpaid else []
+            parts += [f"{n} {reason}" for reason, n in sorted(self.refused.items())]
+            lines.append(f"  not admitted at the door: {', '.join(parts)}")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return lines
 
 
 def _person_fields(row: GuestRow) -> dict:
     return {
         "first_name": row.first_name,
         "last_name": row.last_name,
+        "title": row.title,
         "email": row.email,
         "company": row.company,
         "job_title": row.job_title,
@@ -68,7 +91,8 @@ def _person_fields(row: GuestRow) -> dict:
 
 def _reg_fields(row: GuestRow) -> dict:
     return {
-        "status": "cancelled" if row.cancelled else "registered",
+        "status": row.status,
+        "status_reason": row.status_reason,
         "first_time_flag": False if row.is_host else row.first_time,
         "ticket_type": row.ticket_type,
     }
@@ -98,8 +122,10 @@ def _load_existing(session: Session, event_id: int) -> list[_Existing]:
             Registration.status,
             Registration.first_time_flag,
             Registration.ticket_type,
+            Registration.status_reason,
             Person.first_name,
             Person.last_name,
+            Person.title,
             Person.email,
             Person.company,
             Person.job_title,
@@ -119,6 +145,7 @@ def _load_existing(session: Session, event_id: int) -> list[_Existing]:
                 (
                     "first_name",
                     "last_name",
+                    "title",
                     "email",
                     "company",
                     "job_title",
@@ -127,12 +154,12 @@ def _load_existing(session: Session, event_id: int) -> list[_Existing]:
                     "interests",
                     "languages",
                 ),
-                r[6:15],
+                r[7:17],
                 strict=True,
             )
         )
-        reg = {"status": r[3], "first_time_flag": r[4], "ticket_type": r[5]}
-        out.append(_Existing(r[0], r[1], r[2], person, reg, r[15]))
+        reg = {"status": r[3], "status_reason": r[6], "first_time_flag": r[4], "ticket_type": r[5]}
+        out.append(_Existing(r[0], r[1], r[2], person, reg, r[17]))
     return out
 
 
@@ -442,19 +469,26 @@ def import_guest_list(
     mapping: dict[str, str] | None = None,
     dry_run: bool = False,
     guests: GuestList | None = None,
+    issue_codes: bool = False,
 ) -> ImportSummary:
     """Import (or with ``dry_run``, only plan) a guest list. Raises ImportRefused, writing
     nothing, when the file or its match against the database has any problem."""
     if guests is None:
         from checkin.guestlist.reading import read_guest_list
 
-        guests = read_guest_list(path, format=format, mapping=mapping)
+        guests = read_guest_list(path, format=format, mapping=mapping, issue_codes=issue_codes)
     if guests.problems:
         raise ImportRefused(str(path), guests.problems)
     summary = ImportSummary(
         str(path), guests.format, guests.encoding, guests.delimiter, len(guests.rows)
     )
     summary.dry_run = dry_run
+    summary.tool, summary.mapping = guests.tool, dict(guests.mapping)
+    summary.notes = list(guests.notes)
+    summary.unpaid = sum(1 for r in guests.rows if r.status == "unpaid")
+    summary.refused = dict(
+        Counter(r.status_reason or "cancelled" for r in guests.rows if r.cancelled)
+    )
     ctx = db.read() if dry_run else db.write()
     with ctx as session:
         ev = find_event(session, event)
@@ -477,4 +511,4 @@ def import_guest_list(
 
 
 def status_counts(guests: GuestList) -> Counter:
-    return Counter("cancelled" if r.cancelled else "registered" for r in guests.rows)
+    return Counter(r.status for r in guests.rows)

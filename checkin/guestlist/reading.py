@@ -43,27 +43,22 @@ import os
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from checkin.guestlist.columns import Columns, describe_headers, resolve, suggest
 from checkin.guestlist.encoding import DecodeError, decode
-from checkin.guestlist.presets import (
-    FIELDS,
-    PRESETS,
-    Columns,
-    Preset,
-    describe_headers,
-    detect_format,
-    resolve,
-)
+from checkin.guestlist.presets import PRESETS, Preset, describe_format, detect_format
 from checkin.guestlist.rows import GuestList, GuestRow, ImportProblem
+from checkin.guestlist.statuses import classify
+from checkin.guestlist.synonyms import FIELDS
 from checkin.guestlist.validation import (
     BadValue,
     check_ticket_code,
-    is_cancelled,
     merge_lists,
     parse_bool,
     parse_capacity,
     parse_email,
     parse_list,
     split_name,
+    split_title,
 )
 
 __all__ = ["FIELDS", "detect_format", "preview_guest_list", "read_guest_list"]
@@ -74,15 +69,21 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def read_guest_list(
-    path: str | os.PathLike[str], format: str = "auto", mapping: dict[str, str] | None = None
+    path: str | os.PathLike[str],
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    *,
+    issue_codes: bool = False,
 ) -> GuestList:
     """Read and validate a whole guest-list file.
 
     ``format`` is "auto" (detect from the header) or one of "eventbrite", "meetup", "pretix",
     "generic". ``mapping`` (our field -> the file's header) overrides what the preset and the
-    synonym table chose; an empty header means "don't read this field".
+    synonym table chose; an empty header means "don't read this field". A ticketing tool's
+    export without its ticket codes is refused unless ``issue_codes`` says to give every
+    guest an app code knowingly (their own tickets will then not scan).
     """
-    return _read(path, format, mapping, limit=None)
+    return _read(path, format, mapping, limit=None, issue_codes=issue_codes)
 
 
 def preview_guest_list(
@@ -90,13 +91,19 @@ def preview_guest_list(
     format: str = "auto",
     mapping: dict[str, str] | None = None,
     limit: int = 20,
+    *,
+    issue_codes: bool = False,
 ) -> GuestList:
     """Like ``read_guest_list`` but with at most ``limit`` rows; problems are still complete."""
-    return _read(path, format, mapping, limit=max(0, limit))
+    return _read(path, format, mapping, limit=max(0, limit), issue_codes=issue_codes)
 
 
 def _read(
-    path: str | os.PathLike[str], format: str, mapping: dict[str, str] | None, limit: int | None
+    path: str | os.PathLike[str],
+    format: str,
+    mapping: dict[str, str] | None,
+    limit: int | None,
+    issue_codes: bool = False,
 ) -> GuestList:
     if format != "auto" and format not in PRESETS:
         raise ValueError(f"unknown guest-list format {format!r}; use 'auto' or {list(PRESETS)}")
@@ -127,17 +134,27 @@ def _read(
     fmt = detect_format(headers) if format == "auto" else format
     preset = PRESETS[fmt]
     cols = resolve(headers, preset, mapping)
-    result = dataclasses.replace(result, format=fmt, headers=headers, mapping=cols.mapping(headers))
+    result = dataclasses.replace(
+        result,
+        format=fmt,
+        tool=describe_format(fmt, headers),
+        headers=headers,
+        mapping=cols.mapping(headers),
+    )
     problems = list(cols.problems)
     has_names = any(f in cols.index for f in ("first_name", "last_name", "name"))
     if not has_names:
+        hints = suggest(headers, ("first_name", "last_name", "name"))
+        hint = f"; perhaps: {', '.join(hints)}" if hints else ""
         problems.append(
             _file_problem(
                 "no column with the guests' names was found; expected 'First name' and "
-                f"'Last name', or 'Name' (the file has: {describe_headers(headers)}); "
+                f"'Last name', or 'Name' (the file has: {describe_headers(headers)}){hint}; "
                 "choose the name column in the column mapping"
             )
         )
+    if preset.has_codes and "ticket_code" not in cols.index and not issue_codes:
+        problems.append(_file_problem(_no_codes(fmt, result.tool)))
     rows, row_problems, guests = _read_rows(reader, headers, cols, preset, has_names, limit)
     problems.extend(row_problems)
     if guests == 0 and not reader.failed:
@@ -327,10 +344,14 @@ class _RowBuilder:
 
         first = values.get("first_name", "")
         last = values.get("last_name", "")
+        title = values.get("title") or None
         if not first and not last:
             full = values.get("name", "")
             if full:
-                first, last = split_name(full)
+                # "Dr Ingrid M": the title is not part of the first name.
+                found, rest = split_title(full) if title is None else (None, full)
+                title = title or found
+                first, last = split_name(rest)
             elif self.has_names:
                 self.problems.append(ImportProblem(row, self.name_column, "the guest has no name"))
 
@@ -368,7 +389,7 @@ class _RowBuilder:
             code,
             values.get("ticket_type") or None,
             external_id,
-            is_cancelled(values.get("status", "")),
+            (status := classify(values.get("status", ""))).cancelled,
             self.checked(parse_bool, values, "first_time"),
             bool(self.checked(parse_bool, values, "is_host")),
             self.checked(parse_capacity, values, "host_capacity"),
@@ -376,6 +397,9 @@ class _RowBuilder:
             languages,
             values.get("profession") or None,
             values.get("phone") or None,
+            status.status,
+            status.reason,
+            title,
         )
 
 
@@ -416,6 +440,22 @@ def _sniff(text: str) -> tuple[str, int]:
             counts[ch] += 1
     best = max(_DELIMITERS, key=lambda d: counts[d])  # max() keeps the first of equals
     return best, 0
+
+
+def _no_codes(fmt: str, tool: str) -> str:
+    if fmt == "pretix-checkin":
+        again = (
+            'export it again with "Include QR-code secret" ticked (German: "QR-Code-Geheimnis '
+            'anzeigen")'
+        )
+    else:
+        again = "export it again with the ticket code (barcode/QR) column"
+    return (
+        f"this {tool} has no column with the ticket codes, so the guests' own tickets could "
+        f"not be scanned at the door; {again}, or import with --issue-codes to give every "
+        "guest a new code from this app knowingly (their tickets from the tool will then not "
+        "scan)"
+    )
 
 
 def _file_problem(message: str) -> ImportProblem:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from checkin.door.outcomes import Outcome, OutcomeKind
 from checkin.timeutil import local_hhmm
-from ui.theme import FIRST_TIME, LOOKS, READY, Look
+from ui.theme import FIRST_TIME, LOOKS, READY, REFUSED_WORDS, Look
 
 
 def _label(object_name: str, size: int, bold: bool = False, wrap: bool = True) -> QLabel:
@@ -114,7 +114,7 @@ class ResultPanel(QFrame):
     def show_outcome(self, o: Outcome) -> None:
         self.outcome = o
         look = LOOKS[o.kind]
-        self._set_band(look)
+        self._set_band(look, REFUSED_WORDS.get(o.reason or "") if o.reason else None)
         guest = o.guest
         if guest is not None:
             self.name.setText(guest.name)
@@ -156,7 +156,11 @@ class ResultPanel(QFrame):
             return "Not on tonight's list. Search by name, or register a walk-in (F3)."
         if o.kind is OutcomeKind.INVALID_CODE:
             return "This code is damaged or mistyped. Search by name instead."
+        if o.kind is OutcomeKind.NOT_PAID:
+            return "This ticket is not paid yet: ask them to pay at the desk."
         if o.kind is OutcomeKind.CANCELLED:
+            if o.reason and o.reason != "cancelled":
+                return f"Not admitted: {o.reason}. Please check with the organiser."
             return "This ticket was cancelled. Please check with the organiser."
         if o.is_host:
             return "Thank you for hosting! Newcomers will be sent your way."
