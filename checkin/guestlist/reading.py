@@ -43,6 +43,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from checkin.guestlist.cleaning import clean_code, clean_text, too_long
 from checkin.guestlist.columns import Columns, describe_headers, resolve, suggest
 from checkin.guestlist.encoding import DecodeError, decode
 from checkin.guestlist.presets import PRESETS, Preset, describe_format, detect_format
@@ -64,6 +65,11 @@ from checkin.guestlist.validation import (
 __all__ = ["FIELDS", "detect_format", "preview_guest_list", "read_guest_list"]
 
 _T = TypeVar("_T")
+# The longest cell read at all (a longer one is a damaged file, not a long name: the length
+# limits of cleaning.py then say which column), and the longest column name.
+CELL_LIMIT = 1 << 20
+HEADER_LIMIT = 1000
+csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
 _DELIMITERS = (",", ";", "\t")  # ties go to the first: comma
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -121,6 +127,10 @@ def _read(
         return dataclasses.replace(empty, problems=[_file_problem(str(exc))])
 
     text = decoded.text
+    if (nul := text.find("\x00")) >= 0:  # UTF-16 text can hold a NUL character too
+        line = text.count("\n", 0, nul) + 1
+        message = f"line {line} contains a NUL character; the file is damaged"
+        return dataclasses.replace(empty, problems=[_file_problem(message)])
     delimiter, start = _sniff(text)
     result = dataclasses.replace(empty, encoding=decoded.encoding, delimiter=delimiter)
     if not text[start:].strip():
@@ -129,8 +139,22 @@ def _read(
     reader = _Records(text[start:], delimiter)
     raw_headers = reader.header()
     if not raw_headers:
-        return dataclasses.replace(result, problems=[_file_problem("the file is empty")])
-    headers = [h.replace("\ufeff", "").strip() for h in raw_headers]
+        why = reader.error or _file_problem("the file is empty")
+        return dataclasses.replace(result, problems=[why])
+    headers = [clean_text(h.replace("\ufeff", "")).strip() for h in raw_headers]
+    if (longest := max(len(h) for h in headers)) > HEADER_LIMIT:
+        return dataclasses.replace(
+            result,
+            problems=[
+                ImportProblem(
+                    1,
+                    None,
+                    f"the header row has a column name {longest:,} characters long; the "
+                    "first row must name the columns (Name, Email …), so this is not a guest "
+                    "list or its first row is damaged",
+                )
+            ],
+        )
     fmt = detect_format(headers) if format == "auto" else format
     preset = PRESETS[fmt]
     cols = resolve(headers, preset, mapping)
@@ -155,11 +179,11 @@ def _read(
         )
     if preset.has_codes and "ticket_code" not in cols.index and not issue_codes:
         problems.append(_file_problem(_no_codes(fmt, result.tool)))
-    rows, row_problems, guests = _read_rows(reader, headers, cols, preset, has_names, limit)
+    rows, row_problems, guests, notes = _read_rows(reader, headers, cols, preset, has_names, limit)
     problems.extend(row_problems)
     if guests == 0 and not reader.failed:
         problems.append(_file_problem("the file has a header row but no guests below it"))
-    return dataclasses.replace(result, rows=rows, problems=problems)
+    return dataclasses.replace(result, rows=rows, problems=problems, notes=notes)
 
 
 class _Records:
@@ -191,15 +215,26 @@ class _Records:
                 return
             except csv.Error as exc:
                 self.failed = True
-                self.error = self._explain(exc)
+                self.error = self._explain(exc, start)
                 return
             self.row += 1
             self.start_line = start
             yield cells
 
-    def _explain(self, exc: csv.Error) -> ImportProblem:
+    def _explain(self, exc: csv.Error, start: int) -> ImportProblem:
         if "field larger than field limit" in str(exc):
-            return self.unclosed_quote(self.row + 1)
+            # Too long a cell: an unclosed quote swallowing the file, or really one cell that
+            # big (a damaged file, or not a guest list). The quotes tell which.
+            lines = io.StringIO(self._text, newline="")
+            tail = "".join(itertools.islice(lines, start - 1, None))
+            if tail.count('"') % 2:
+                return self.unclosed_quote(self.row + 1)
+            return ImportProblem(
+                self.row + 1,
+                None,
+                f"a cell in this row is longer than {CELL_LIMIT:,} characters, which no guest "
+                "list has; the file is damaged or is not a guest list",
+            )
         return ImportProblem(self.row + 1, None, f"the file cannot be read as CSV from here: {exc}")
 
     def unclosed_quote(self, row: int) -> ImportProblem:
@@ -231,7 +266,7 @@ def _read_rows(
     preset: Preset,
     has_names: bool,
     limit: int | None,
-) -> tuple[list[GuestRow], list[ImportProblem], int]:
+) -> tuple[list[GuestRow], list[ImportProblem], int, list[str]]:
     """Every guest record: rows (up to ``limit``), all problems, and how many guests there were."""
     builder = _RowBuilder(headers, cols, preset, has_names, reader.delimiter)
     rows: list[GuestRow] = []
@@ -247,8 +282,10 @@ def _read_rows(
     if reader.error is not None:
         problems.append(reader.error)
     elif guests and reader.last_record_unclosed():
+        # Everything after the stray quote is one cell: what else is wrong there is noise.
+        problems = [p for p in problems if p.row != reader.row]
         problems.append(reader.unclosed_quote(reader.row))
-    return rows, problems, guests
+    return rows, problems, guests, builder.notes()
 
 
 class _RowBuilder:
@@ -276,9 +313,11 @@ class _RowBuilder:
         self.first_of_code: dict[str, int] = {}
         self.first_of_id: dict[str, int] = {}
         self.long_rows: list[tuple[int, int]] = []
+        self.cleaned: dict[str, list[int]] = {}  # column -> rows where text was cleaned
         # Per record: its row and which fields came from a fallback column.
         self.row = 0
         self.source: dict[str, str] = {}
+        self.refused = False  # a value of this record was too long (already reported)
 
     def too_many_cells(self, row: int, n: int) -> ImportProblem:
         return ImportProblem(
@@ -287,6 +326,16 @@ class _RowBuilder:
             f"has {n} cells but the header has {len(self.headers)} columns; a value probably "
             f"contains a {self.delimiter_name} without quotes around it",
         )
+
+    def notes(self) -> list[str]:
+        out = []
+        for column, rows in self.cleaned.items():
+            shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+            out.append(
+                f"column '{column}': removed control or invisible characters (such as "
+                f"escape codes, bidi overrides, zero-width spaces) in {len(rows)} rows: {shown}"
+            )
+        return out
 
     def finish(self, guests: int) -> list[ImportProblem]:
         """All problems: file-level first, then by row; in a row, whole-row ones, then by column."""
@@ -328,10 +377,27 @@ class _RowBuilder:
                         break
         if self.adjust is not None:
             self.adjust(values)
+        for f, v in values.items():
+            if not v:
+                continue
+            if f == "ticket_code":
+                fixed = clean_code(v)
+            else:
+                fixed = clean_text(v, lines=f in ("interests", "languages"))
+            if fixed != v:
+                values[f] = fixed
+                column = self.source.get(f) or self.column.get(f)
+                if column:
+                    self.cleaned.setdefault(column, []).append(self.row)
+            if (message := too_long(f, fixed)) is not None:
+                self.problem(f, message)
+                values[f] = ""  # reported; not checked again as an email, a code ...
+                self.refused = True
         return values
 
     def build(self, cells: list[str], row: int) -> GuestRow:
         self.row = row
+        self.refused = False
         if self.source:
             self.source = {}
         values = self.values(cells)
@@ -352,7 +418,7 @@ class _RowBuilder:
                 found, rest = split_title(full) if title is None else (None, full)
                 title = title or found
                 first, last = split_name(rest)
-            elif self.has_names:
+            elif self.has_names and not self.refused:
                 self.problems.append(ImportProblem(row, self.name_column, "the guest has no name"))
 
         code = self.checked(check_ticket_code, values, "ticket_code")
