@@ -36,6 +36,27 @@ class Applied:
     host_rows: int = 0
 
 
+def _registered(session: Session, event_id: int, column, values: set) -> set:
+    """Which of ``values`` (person ids or codes) this event's registrations already hold."""
+    found: set = set()
+    for part in chunks(sorted(v for v in values if v is not None and v != -1)):
+        found.update(
+            session.scalars(
+                select(column).where(Registration.event_id == event_id, column.in_(part))
+            )
+        )
+    return found
+
+
+def _fresh_codes(session: Session, event_id: int, key: bytes, n: int) -> list[str]:
+    """``n`` new app codes no registration of the event has (random, so clashes are rare)."""
+    codes: set[str] = set()
+    while len(codes) < n:
+        wanted = {issue_code(key) for _ in range(n - len(codes))} - codes
+        codes |= wanted - _registered(session, event_id, Registration.code, wanted)
+    return sorted(codes)
+
+
 def _before(session: Session, table, rows: list[dict]) -> list[dict]:
     """The current values of the columns ``rows`` are about to overwrite."""
     if not rows:
@@ -73,8 +94,9 @@ def apply_plan(session: Session, event: Event, plan: Plan, fmt: str) -> Applied:
                 select(Person.external_id, Person.id).where(Person.external_id.in_(chunk))
             ).all()
         )
-    taken_in_event = set(
-        session.scalars(select(Registration.person_id).where(Registration.event_id == event.id))
+    # Only the people this chunk could reuse: a chunk's reads stay as small as the chunk.
+    taken_in_event = _registered(
+        session, event.id, Registration.person_id, {*known_email.values(), *known_ext.values()}
     )
 
     # People: reuse a known person (updating their details), else create.
@@ -122,20 +144,17 @@ def apply_plan(session: Session, event: Event, plan: Plan, fmt: str) -> Applied:
     done.people = list(ids)
 
     # Registrations.
-    used_codes = set(
-        session.scalars(select(Registration.code).where(Registration.event_id == event.id))
+    issued_codes = _fresh_codes(
+        session, event.id, key, sum(1 for r in plan.new if not r.ticket_code)
     )
     new_regs = []
     for row, pid in zip(plan.new, person_ids, strict=True):
         code = row.ticket_code
         issued = False
         if not code:
-            code = issue_code(key)
-            while code in used_codes:
-                code = issue_code(key)
+            code = issued_codes.pop()
             issued = True
             done.codes_issued += 1
-        used_codes.add(code)
         new_regs.append(
             {
                 "event_id": event.id,

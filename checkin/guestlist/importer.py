@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from checkin.errors import CheckinError, ImportRefused
+from checkin.errors import CheckinError, DatabaseError, ImportRefused
 from checkin.events import find_event
 from checkin.guestlist.apply import Applied, apply_plan, undo
 from checkin.guestlist.plan import Plan, make_plan
@@ -37,11 +37,13 @@ from checkin.store.db import Database
 
 log = logging.getLogger(__name__)
 
-# Rows per write transaction: about 20-40 ms of SQLite work here, so a scan waits at most
-# about that long; and the pause after each, long enough for a waiting door to get in
-# (SQLite's busy handler retries a waiting writer every few milliseconds at first).
-WRITE_CHUNK = 1000
-PAUSE_S = 0.01
+# Rows in the first write transaction (and the most a small list has: written at once);
+# later chunks are sized to take about TARGET_S each (see _write).
+WRITE_CHUNK = 250
+MIN_CHUNK, MAX_CHUNK = 20, 5000
+TARGET_S = 0.04
+PAUSE_S = 0.02
+BUSY_ATTEMPTS = 5  # a chunk that waited out the busy timeout this often fails the import
 
 
 @dataclass
@@ -86,37 +88,37 @@ class ImportSummary:
         return lines
 
 
-def _slices(plan: Plan, size: int) -> list[Plan]:
-    """The plan as chunks of at most ``size`` rows to write (hosts in unchanged rows go
-    with the last chunk)."""
-    work = [("new", r) for r in plan.new] + [("update", u) for u in plan.updates]
-    out: list[Plan] = []
-    for i in range(0, max(len(work), 1), size):
-        part = Plan()
-        for kind, item in work[i : i + size]:
-            if kind == "new":
-                part.new.append(item)
-            else:
-                part.updates.append(item)
-        out.append(part)
-    out[-1].unchanged = plan.unchanged
-    return out
+def _part(work: list, start: int, size: int, unchanged: list) -> Plan:
+    part = Plan()
+    for kind, item in work[start : start + size]:
+        (part.new if kind == "new" else part.updates).append(item)
+    if start + size >= len(work):
+        part.unchanged = unchanged  # hosts marked in unchanged rows go with the last chunk
+    return part
 
 
 def _write(db: Database, event_id: int, plan: Plan, fmt: str, path: str) -> list[Applied]:
-    parts = _slices(plan, WRITE_CHUNK)
+    """Write the plan in short transactions, each sized to take about ``TARGET_S`` and
+    followed by a pause as long: a door waiting for the lock finds it free within about
+    that (SQLite's busy handler retries every few to 25 ms in its first 200 ms)."""
+    work = [("new", r) for r in plan.new] + [("update", u) for u in plan.updates]
     done: list[Applied] = []
+    start, size = 0, WRITE_CHUNK
     try:
-        for n, part in enumerate(parts):
-            if n:
-                time.sleep(PAUSE_S)  # let a waiting door in
-            with db.write() as session:
-                done.append(apply_plan(session, find_event(session, event_id), part, fmt))
+        while start < len(work) or not done:
+            began = time.perf_counter()
+            part = _part(work, start, size, plan.unchanged)
+            done.append(_chunk(db, event_id, part, fmt))
+            took = time.perf_counter() - began
+            start += size
+            if start < len(work):
+                size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * TARGET_S / max(took, 1e-3))))
+                time.sleep(min(max(took, PAUSE_S), 0.1))  # let a waiting door in
     except Exception as exc:  # undo, then say what happened
         if not done:
             raise
         kept = _undo_all(db, done)
-        log.warning("import failed after %d of %d chunks; undone", len(done), len(parts))
+        log.warning("import failed after %d chunks; undone", len(done))
         why = str(exc) if isinstance(exc, CheckinError) else type(exc).__name__
         message = f"writing the list failed part-way ({why}); what was written was undone"
         if kept:
@@ -128,12 +130,33 @@ def _write(db: Database, event_id: int, plan: Plan, fmt: str, path: str) -> list
     return done
 
 
+def _chunk(db: Database, event_id: int, part: Plan, fmt: str) -> Applied:
+    """One chunk in one transaction; again when the doors kept the lock too long (a
+    rolled-back chunk wrote nothing)."""
+    return _retrying(db, lambda s: apply_plan(s, find_event(s, event_id), part, fmt))
+
+
+def _busy(exc: DatabaseError) -> bool:
+    return "locked" in str(exc.__cause__).lower() or "busy" in str(exc).lower()
+
+
 def _undo_all(db: Database, done: list[Applied]) -> list[int]:
     kept: list[int] = []
     for applied in reversed(done):
-        with db.write() as session:
-            kept += undo(session, applied)
+        kept += _retrying(db, lambda session, a=applied: undo(session, a))
     return kept
+
+
+def _retrying(db: Database, work):
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            with db.write() as session:
+                return work(session)
+        except DatabaseError as exc:
+            if not _busy(exc) or attempt == BUSY_ATTEMPTS - 1:
+                raise
+            time.sleep(PAUSE_S * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def import_guest_list(

@@ -36,7 +36,8 @@ def snapshot(db):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(importer, "WRITE_CHUNK", 3)
+    for name in ("WRITE_CHUNK", "MIN_CHUNK", "MAX_CHUNK"):
+        monkeypatch.setattr(importer, name, 3)
     monkeypatch.setattr(importer, "PAUSE_S", 0)
 
 
