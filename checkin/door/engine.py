@@ -28,6 +28,7 @@ from checkin.door.lookup import _unadmitted, logged_nonce
 from checkin.door.outcomes import Guest, Outcome, OutcomeKind
 from checkin.errors import InvalidInput, NotFound
 from checkin.events import EventRef, event_ref, find_event
+from checkin.guestlist.cleaning import checked, clean_code
 from checkin.hosting import assignments
 from checkin.store.actions import ChangeSink, run_action
 from checkin.store.db import Database
@@ -352,8 +353,10 @@ def check_in(
     journal: ChangeSink | None = None,
 ) -> Outcome:
     """Check in the guest holding ``code`` at ``event``. Never raises for an expected outcome."""
-    if not code or not code.strip():
+    code = clean_code(code or "")  # invisible characters (and NUL) never match a code
+    if not code:
         raise InvalidInput("Nothing was scanned: the code is empty.")
+    device = checked("door name", "device", device) or ""
     nonce = nonce or str(uuid.uuid4())
 
     attempts = 0

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from checkin.store.models import Person, Registration
+from checkin.errors import InvalidInput
+from checkin.store.models import CheckIn, Person, Registration
 
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
@@ -77,6 +78,7 @@ LIMITS: dict[str, int] = {
     "interests": 4000,
     "languages": 1000,
 }
+LIMITS["device"] = _length(CheckIn.__table__.c.device)
 # A full name is split into first and last: each part must fit, so the whole may be twice.
 LIMITS["name"] = LIMITS["first_name"] + LIMITS["last_name"]
 
@@ -91,3 +93,20 @@ def too_long(field: str, value: str) -> str | None:
         f"is {len(value):,} characters long; a {what} can have at most {limit:,}, "
         "so this is probably not the right column or a damaged file"
     )
+
+
+def checked(what: str, field: str, value: str | None) -> str | None:
+    """A value typed at the door (a walk-in's name, a door's name) made safe, or
+    InvalidInput saying what is wrong — before any database sees it, so SQLite and
+    PostgreSQL accept exactly the same."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise InvalidInput(f"The {what} contains a NUL character; type it again.")
+    value = clean_text(value)
+    limit = LIMITS[field]
+    if len(value) > limit:
+        raise InvalidInput(
+            f"The {what} is {len(value):,} characters long; it can have at most {limit:,}."
+        )
+    return value

@@ -132,3 +132,24 @@ def test_a_ten_megabyte_header_line_is_not_an_empty_file(tmp_path):
     assert "longer than 1,048,576 characters" in problem.message
     wide = read_guest_list(write(tmp_path, "N" * 5000 + ",Email\nAda,a@example.org\n", "w.csv"))
     assert "column name 5,000 characters long" in wide.problems[0].message
+
+
+def test_walk_ins_and_door_names_have_the_same_limits_on_every_database(db):
+    from checkin.door.walkins import walk_in
+    from checkin.errors import InvalidInput
+
+    create_event(db, EVENT)
+    with pytest.raises(InvalidInput, match="at most"):
+        walk_in(db, EVENT, name="W" * 300)
+    with pytest.raises(InvalidInput, match="NUL"):
+        walk_in(db, EVENT, name="Ann\x00 Lee")
+    with pytest.raises(InvalidInput, match="door name is 150 characters long"):
+        walk_in(db, EVENT, name="Ann Lee", device="D" * 150)
+    ok = walk_in(db, EVENT, name="An\x1b[31mn Lee\u202e", device="Door 1")
+    assert ok.guest.name == "Ann Lee"
+    with pytest.raises(InvalidInput, match="door name"):
+        check_in(db, EVENT, ok.guest.code, device="D" * 150)
+    # A scanned code with a NUL or invisible characters is looked up without them.
+    assert check_in(db, EVENT, "\u200b" + ok.guest.code + "\x00").kind is (
+        OutcomeKind.ALREADY_CHECKED_IN
+    )
