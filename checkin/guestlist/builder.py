@@ -194,7 +194,7 @@ class RowBuilder:
             last,
             self.checked(parse_email, values, "email"),
             values.get("company") or None,
-            values.get("job_title") or None,
+            _job_title(values.get("job_title", "")),
             code,
             values.get("ticket_type") or None,
             external_id,
@@ -210,6 +210,12 @@ class RowBuilder:
             status.reason,
             title,
         )
+
+
+def _job_title(value: str) -> str | None:
+    # A bare number is never a job title: it is a position number (pretix's German
+    # "Position") or a row count that a synonym mapped by mistake.
+    return None if not value or value.isdigit() else value
 
 
 def _getter(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:

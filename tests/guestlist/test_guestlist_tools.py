@@ -163,3 +163,8 @@ def test_an_unrecognised_header_gets_suggestions(tmp_path):
     assert "no column with the guests' names" in message
     assert "'Vornamen' looks like first name" in message
     assert "'Nachnamen' looks like last name" in message
+
+
+def test_the_german_position_number_is_never_a_job_title_even_as_generic():
+    guests = read_guest_list(PRETIX / "positions_de.csv", format="generic")
+    assert all(g.job_title is None for g in guests.rows)
