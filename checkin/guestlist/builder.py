@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable
 from typing import TypeVar
 
-from checkin.guestlist.cleaning import clean_code, clean_text, too_long
+from checkin.guestlist.cleaning import LIMITS, clean_code, clean_text, too_long
 from checkin.guestlist.columns import Columns
 from checkin.guestlist.presets import Preset
 from checkin.guestlist.rows import GuestRow, ImportProblem
@@ -28,6 +28,7 @@ from checkin.guestlist.validation import (
 )
 
 _T = TypeVar("_T")
+_SHORTEST = min(LIMITS.values())
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
@@ -120,8 +121,19 @@ class RowBuilder:
                         break
         if self.adjust is not None:
             self.adjust(values)
+        # Nearly every row: visible text, every cell shorter than the shortest limit, and a
+        # code without spaces. One look at the whole row, not one per cell.
+        cells = values.values()
+        whole = "".join(cells)
+        if (
+            whole.isprintable()
+            and (len(whole) <= _SHORTEST or max(map(len, cells)) <= _SHORTEST)
+            and " " not in values.get("ticket_code", "")
+        ):
+            return values
+        limits = LIMITS
         for f, v in values.items():
-            if not v:
+            if not v or (v.isprintable() and len(v) <= limits.get(f, 200) and f != "ticket_code"):
                 continue
             if f == "ticket_code":
                 fixed = clean_code(v)
