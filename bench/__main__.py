@@ -17,6 +17,7 @@ SUITES = {
     "camera": ("bench.bench_camera", "QR decoding off the UI thread"),
     "badges": ("bench.bench_badges", "badge PDFs"),
     "merge": ("bench.bench_merge", "merging door journals"),
+    "import-door": ("bench.bench_import_door", "a door scanning during a big import (SQLite)"),
 }
 
 

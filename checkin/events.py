@@ -22,6 +22,7 @@ class EventInfo:
     registrations: int = 0
     checked_in: int = 0
     one_per_profession: bool = False
+    admit_unpaid: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -30,6 +31,7 @@ class EventInfo:
             "date": self.day.isoformat() if self.day else None,
             "registrations": self.registrations,
             "checked_in": self.checked_in,
+            "admit_unpaid": self.admit_unpaid,
         }
 
 
@@ -101,11 +103,14 @@ def set_event_options(
     *,
     one_per_profession: bool | None = None,
     default_host_capacity: int | None = None,
+    admit_unpaid: bool | None = None,
 ) -> EventInfo:
     with db.write() as s:
         ev = find_event(s, event)
         if one_per_profession is not None:
             ev.one_per_profession = one_per_profession
+        if admit_unpaid is not None:
+            ev.admit_unpaid = admit_unpaid
         if default_host_capacity is not None:
             if default_host_capacity < 1:
                 raise InvalidInput("A host's capacity must be at least 1.")
@@ -122,7 +127,9 @@ def _info(s: Session, ev: Event) -> EventInfo:
         .select_from(Registration)
         .where(Registration.event_id == ev.id, Registration.checked_in_at.is_not(None))
     )
-    return EventInfo(ev.id, ev.name, ev.day, total or 0, present or 0, ev.one_per_profession)
+    return EventInfo(
+        ev.id, ev.name, ev.day, total or 0, present or 0, ev.one_per_profession, ev.admit_unpaid
+    )
 
 
 def list_events(db: Database) -> list[EventInfo]:

@@ -55,4 +55,45 @@ def test_json_and_xlsx(db, tmp_path):
     ws = load_workbook(tmp_path / "a.xlsx").active
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "Zoë" in values
-    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    # Text cells, never formulas; the formula-like ones carry Excel's quote-prefix flag.
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert all(c.data_type == "s" for c in cells.values())
+    assert cells['=HYPERLINK("x")'].quotePrefix and cells["+44 Ltd"].quotePrefix
+    assert not cells["Zoë"].quotePrefix
+
+
+INVISIBLE = ["\u00a0", "\u200b", "\ufeff", "\u202e", " \u2060", "\u200e"]
+
+
+def test_invisible_characters_before_a_formula_do_not_hide_it(db, tmp_path):
+    event_with_guests(
+        db,
+        EVENT,
+        [
+            guest(
+                i + 2, "Eve", f"Sneaky{i}", ticket_code=str(i), company=f'{lead}=cmd|"/c calc"!A1'
+            )
+            for i, lead in enumerate(INVISIBLE)
+        ],
+    )
+    out = tmp_path / "a.csv"
+    export_attendance(db, EVENT, out)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == len(INVISIBLE)
+    assert all(r["company"].startswith("'") for r in rows), [r["company"] for r in rows]
+
+
+def test_xlsx_keeps_a_phone_number_readable_and_survives_control_characters(db, tmp_path):
+    event_with_guests(
+        db,
+        EVENT,
+        [
+            guest(2, "Ann", "Phone", ticket_code="1", company="+44 20 7946 0000"),
+            guest(3, "Bell\x07", "Esc\x1b[31m", ticket_code="2", company="a\x01b"),
+        ],
+    )
+    export_attendance(db, EVENT, tmp_path / "a.xlsx")
+    ws = load_workbook(tmp_path / "a.xlsx").active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "+44 20 7946 0000" in values  # as typed: no apostrophe
+    assert "Bell\ufffd" in values

@@ -24,6 +24,23 @@ LOOKS: dict[OutcomeKind, Look] = {
     OutcomeKind.WRONG_EVENT: Look("OTHER EVENT", "✗", "#c62828", "#ffffff", "error"),
     OutcomeKind.CANCELLED: Look("TICKET CANCELLED", "✗", "#c62828", "#ffffff", "error"),
     OutcomeKind.INVALID_CODE: Look("INVALID CODE", "✗", "#c62828", "#ffffff", "error"),
+    # Amber, not red: the guest is on the list and may enter once they have paid.
+    OutcomeKind.NOT_PAID: Look("NOT PAID", "€", "#ef6c00", "#1a1a1a", "error"),
+}
+# The band's word for a refused ticket, by Outcome.reason (guestlist/statuses.py REASONS).
+REFUSED_WORDS: dict[str, str] = {
+    "cancelled": "TICKET CANCELLED",
+    "declined": "DECLINED",
+    "waitlisted": "ON THE WAITLIST",
+    "refunded": "TICKET REFUNDED",
+    "not attending": "NOT ATTENDING",
+    "expired": "TICKET EXPIRED",
+    "awaiting approval": "NOT APPROVED YET",
+    "invited": "INVITED, NOT REGISTERED",
+    "voided": "TICKET VOID",
+    "deleted": "TICKET DELETED",
+    "transferred": "TICKET TRANSFERRED",
+    "blocked": "TICKET BLOCKED",
 }
 READY = Look("READY", "▶", "#263238", "#ffffff", "")
 FIRST_TIME = "#6a1b9a"  # the first-timer band: distinct from every outcome colour

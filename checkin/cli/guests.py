@@ -43,25 +43,17 @@ def register(sub, parents) -> None:
     c.add_argument("name")
     c.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     c.add_argument("--one-per-profession", action="store_true", help="warn on profession clash")
+    c.add_argument("--admit-unpaid", action="store_true", help="let unpaid tickets in")
     c.set_defaults(handler=run_event_create)
+    c = esub.add_parser("options", help="change an event's door options", parents=[j])
+    c.add_argument("name", help="event name or id")
+    paid = c.add_mutually_exclusive_group()
+    paid.add_argument("--admit-unpaid", dest="admit_unpaid", action="store_true", default=None)
+    paid.add_argument("--refuse-unpaid", dest="admit_unpaid", action="store_false")
+    c.set_defaults(handler=run_event_options)
     c = esub.add_parser("list", help="list events", parents=[j])
     c.set_defaults(handler=run_event_list)
     event_key.register(esub, parents)
-
-    p = sub.add_parser("import", help="import a guest list (all or nothing)", parents=[j, e])
-    p.add_argument("file")
-    p.add_argument(
-        "--format", default="auto", choices=["auto", "generic", "eventbrite", "meetup", "pretix"]
-    )
-    p.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=HEADER",
-        help="map a column by hand, e.g. --map first_name=Vorname (repeatable)",
-    )
-    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
-    p.set_defaults(handler=run_import)
 
     p = sub.add_parser("scan", help="check in one code", parents=[j, e])
     p.add_argument("code")
@@ -127,12 +119,26 @@ def run_event_create(args: argparse.Namespace) -> int:
 
     db = _db(args)
     info = create_event(db, args.name, args.date)
-    if args.one_per_profession:
-        info = set_event_options(db, info.id, one_per_profession=True)
+    if args.one_per_profession or args.admit_unpaid:
+        info = set_event_options(
+            db,
+            info.id,
+            one_per_profession=args.one_per_profession or None,
+            admit_unpaid=args.admit_unpaid or None,
+        )
     if args.json:
         emit_json(info.as_json())
     else:
         print(f"Created event {info.name!r} (id {info.id})")
+    return 0
+
+
+def run_event_options(args: argparse.Namespace) -> int:
+    from checkin.events import set_event_options
+
+    info = set_event_options(_db(args), args.name, admit_unpaid=args.admit_unpaid)
+    unpaid = "admitted" if info.admit_unpaid else "refused (NOT PAID)"
+    show(args, info.as_json(), f"{info.name}: unpaid tickets are {unpaid} at the door")
     return 0
 
 
@@ -146,46 +152,6 @@ def run_event_list(args: argparse.Namespace) -> int:
     for ev in events:
         day = ev.day.isoformat() if ev.day else "          "
         print(f"{ev.id:>4}  {day}  {ev.name}  ({ev.checked_in}/{ev.registrations} checked in)")
-    return 0
-
-
-def _mapping(pairs: list[str]) -> dict[str, str] | None:
-    from checkin.errors import InvalidInput
-
-    mapping = {}
-    for pair in pairs:
-        field, sep, header = pair.partition("=")
-        if not sep or not field.strip():
-            raise InvalidInput(f"--map {pair!r}: write it as FIELD=HEADER")
-        mapping[field.strip()] = header.strip()
-    return mapping or None
-
-
-def run_import(args: argparse.Namespace) -> int:
-    from checkin.guestlist.importer import import_guest_list
-
-    db = _db(args)
-    summary = import_guest_list(
-        db,
-        args.event,
-        args.file,
-        format=args.format,
-        mapping=_mapping(args.map),
-        dry_run=args.dry_run,
-    )
-    if args.json:
-        emit_json(summary.as_json())
-        return 0
-    verb = "Would import" if args.dry_run else "Imported"
-    print(
-        f"{verb} {summary.rows} rows ({summary.format}, {summary.encoding}): "
-        f"{summary.added} new, {summary.updated} updated, {summary.unchanged} unchanged, "
-        f"{summary.cancelled} cancelled, {summary.hosts} hosts, "
-        f"{summary.codes_issued} codes issued"
-    )
-    if args.dry_run:
-        for line in summary.changes:
-            print(f"  {line}")
     return 0
 
 

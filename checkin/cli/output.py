@@ -17,6 +17,7 @@ WORDS = {
     OutcomeKind.WRONG_EVENT: "OTHER EVENT",
     OutcomeKind.CANCELLED: "CANCELLED",
     OutcomeKind.INVALID_CODE: "INVALID CODE",
+    OutcomeKind.NOT_PAID: "NOT PAID",
 }
 
 
@@ -41,6 +42,10 @@ def describe(o: Outcome) -> str:
         lines.append(f"  first checked in at {local_hhmm(o.checked_in_at)} at {o.device or '?'}")
     if o.kind is OutcomeKind.WRONG_EVENT:
         lines.append(f"  this code is for '{o.other_event}'")
+    if o.kind is OutcomeKind.NOT_PAID:
+        lines.append("  ticket not paid yet: ask them to pay at the desk")
+    if o.kind is OutcomeKind.CANCELLED and o.reason and o.reason != "cancelled":
+        lines.append(f"  not admitted: {o.reason}")
     if o.first_time:
         lines.append("  First time here!")
         if o.host:

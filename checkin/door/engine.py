@@ -21,12 +21,14 @@ from sqlalchemy.orm import Session
 
 from checkin import changes
 from checkin.changes import DoorLogged, GuestIdent
+from checkin.door.admission import refusal
 from checkin.door.codes import normalise_app_code
 from checkin.door.first_time import is_first_timer
 from checkin.door.lookup import EARLIER_CODE, _unadmitted, logged_nonce, same_person_tonight
 from checkin.door.outcomes import Guest, Outcome, OutcomeKind
 from checkin.errors import InvalidInput, NotFound
 from checkin.events import EventRef, event_ref, find_event
+from checkin.guestlist.cleaning import checked, clean_code
 from checkin.hosting import assignments
 from checkin.store.actions import ChangeSink, run_action
 from checkin.store.db import Database
@@ -284,8 +286,10 @@ def check_in_in_session(
         reg, earlier_code = _load(session, _BY_ID_LOCKED, rid=tonight), True
     if reg is None:
         return _unadmitted(session, event, code)
-    if reg.status == "cancelled":
-        return Outcome(OutcomeKind.CANCELLED, code, event.name, guest=reg.guest())
+    if reg.status != "registered" and (
+        refused := refusal(session, event, reg.id, reg.status, code, reg.guest())
+    ):
+        return refused
     if reg.checked_in_at is not None and reg.checked_out_at is None:
         if (
             not probe_nonce
@@ -358,8 +362,10 @@ def check_in(
     journal: ChangeSink | None = None,
 ) -> Outcome:
     """Check in the guest holding ``code`` at ``event``. Never raises for an expected outcome."""
-    if not code or not code.strip():
+    code = clean_code(code or "")  # invisible characters (and NUL) never match a code
+    if not code:
         raise InvalidInput("Nothing was scanned: the code is empty.")
+    device = checked("door name", "device", device) or ""
     nonce = nonce or str(uuid.uuid4())
 
     attempts = 0

@@ -16,6 +16,7 @@ class OutcomeKind(StrEnum):
     WRONG_EVENT = "wrong_event"
     CANCELLED = "cancelled"
     INVALID_CODE = "invalid_code"
+    NOT_PAID = "not_paid"  # on the list, ticket not paid yet: pay at the desk first
 
     @property
     def admitted(self) -> bool:
@@ -125,6 +126,9 @@ class Outcome:
     queue_position: int | None = None
     estimated_wait_min: int | None = None
     backup_proposal: BackupProposal | None = None  # someone to enlist now, if any
+    # For CANCELLED / NOT_PAID: why, in the words of guestlist/statuses.py (declined,
+    # waitlisted, refunded, not attending, expired, unpaid …).
+    reason: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -146,6 +150,7 @@ class Outcome:
             "queue_position": self.queue_position,
             "estimated_wait_min": self.estimated_wait_min,
             "backup_proposal": self.backup_proposal.as_json() if self.backup_proposal else None,
+            "reason": self.reason,
         }
 
 

@@ -14,6 +14,7 @@ from checkin.door.engine import check_in_in_session, replayed_outcome
 from checkin.door.outcomes import Outcome
 from checkin.errors import InvalidInput
 from checkin.events import find_event
+from checkin.guestlist.cleaning import LIMITS, checked
 from checkin.hosting.tags import set_interests
 from checkin.store.actions import ChangeSink, run_action
 from checkin.store.db import Database
@@ -58,7 +59,10 @@ def walk_in(
     Someone already known by email keeps their person record (and history); someone already
     on this event's list is simply checked in.
     """
-    name = " ".join(name.split())
+    name = " ".join((checked("walk-in's name", "name", name) or "").split())
+    company = checked("company", "company", company)
+    job_title = checked("job title", "job_title", job_title)
+    device = checked("door name", "device", device) or ""
     if not name:
         raise InvalidInput("A walk-in needs a name.")
     key = email_key(email)
@@ -66,6 +70,10 @@ def walk_in(
         raise InvalidInput(f'"{email}" is not an email address.')
     nonce = nonce or str(uuid.uuid4())
     first, last = split_name(name)
+    if len(first) > LIMITS["first_name"] or len(last) > LIMITS["last_name"]:
+        raise InvalidInput(f"The walk-in's name is too long (at most {LIMITS['first_name']}).")
+    if key and len(key) > LIMITS["email"]:
+        raise InvalidInput(f"The email address can have at most {LIMITS['email']} characters.")
 
     def work(session: Session) -> Outcome:
         ev = find_event(session, event)

@@ -55,10 +55,10 @@ def decode(data: bytes) -> Decoded:
     utf16 = _bomless_utf16(data)
     if utf16:
         return Decoded(_strict(data, utf16, offset=0), utf16)
-    if b"\x00" in data[:_SNIFF]:
+    if (nul := data.find(b"\x00")) >= 0:  # anywhere, not only near the start
         raise DecodeError(
-            "the file contains NUL bytes and is not a text (CSV) file; "
-            "save the guest list as CSV and try again"
+            f"line {_line_of(data, nul)} contains a NUL byte, so this is not a text (CSV) "
+            "file or it is damaged; save the guest list as CSV again and try once more"
         )
 
     try:

@@ -1,57 +1,46 @@
-"""Which column holds what: presets for real ticketing exports, plus a tolerant synonym table.
+"""Which column holds what in each ticketing tool's export, and which tool made a header.
 
-Header names come from the tools' real exports (see the module docstring of ``reading.py`` for
-where each was checked). Matching is done on a *normalised* header: accents dropped, case
-folded, every run of punctuation/space turned into one space, so "Barcode #" -> "barcode",
-"E-Mail" -> "e mail", "Attendee name: Given name" -> "attendee name given name",
-"Prénom" -> "prenom".
+Header names come from the tools' real exports and exporter code (see docs/guestlists.md
+for where each was checked); they are written here in their *normalised* form
+(``synonyms.norm``: "Name Teilnehmer*in: Vorname" -> "name teilnehmer in vorname").
+
+The ticket code is what the guest's own ticket QR holds, so their ticket scans:
+pretix the secret, Eventbrite the barcode number, Hi.Events the attendee's public id, Luma
+the check-in URL, Tito the ticket's URL (its QR; the slug ``ti_…`` is its last part).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from checkin.guestlist.rows import ImportProblem
-
-# Our field names a mapping may target, in the order a mapping UI should list them.
-FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "name",
-    "email",
-    "company",
-    "job_title",
-    "ticket_code",
-    "ticket_type",
-    "external_id",
-    "status",
-    "first_time",
-    "is_host",
-    "host_capacity",
-    "interests",
-    "languages",
-    "profession",
-    "phone",
-)
-NAME_FIELDS = ("first_name", "last_name", "name")
-LIST_FIELDS = ("interests", "languages")
-
-_NON_WORD = re.compile(r"[\W_]+")
-# pretix writes one column per option of a multiple-choice question: "Question – Option".
-_OPTION_SEP = " – "
+from checkin.guestlist.synonyms import norm
 
 
-def norm(header: str) -> str:
-    """The comparable form of a header (see module docstring)."""
-    decomposed = unicodedata.normalize("NFKD", header.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", plain).strip()
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str = ""  # what the import summary calls the tool
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> candidates
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tried when empty
+    extras: dict[str, tuple[str, ...]] = field(default_factory=dict)  # helper columns
+    adjust: Callable[[dict[str, str]], None] | None = None
+    # Headers the synonym table must leave alone because they mean something else here.
+    ignore: frozenset[str] = frozenset()
+    # The tool's tickets carry a code: a file without it would give every guest an app
+    # code, and their own tickets would not scan.
+    has_codes: bool = False
+    # Headers this tool writes twice on purpose; the first is the one read (older pretix
+    # exports had "Company" for the attendee and again for the invoice address).
+    repeated: frozenset[str] = frozenset()
 
 
-# --- what each tool calls its columns ----------------------------------------------------------
+def _yes(value: str) -> bool:
+    return value.strip().casefold() in {"yes", "ja", "true", "1", "oui", "sí", "si"}
+
+
+def _no(value: str) -> bool:
+    return value.strip().casefold() in {"no", "nein", "false", "0", "non"}
 
 
 def _pretix_adjust(values: dict[str, str]) -> None:
@@ -62,39 +51,58 @@ def _pretix_adjust(values: dict[str, str]) -> None:
     variation = values.get("_variation", "")
     if variation and values.get("ticket_type"):
         values["ticket_type"] = f"{values['ticket_type']} – {variation}"
+    if _no(values.get("_paid", "")):  # check-in list "Paid"/"bezahlt" = "No"/"Nein"
+        values["status"] = "unpaid"
+    if _yes(values.get("_blocked", "")):  # "Blocked"/"Gesperrt": pretix refuses the ticket
+        values["status"] = "blocked"
 
 
-@dataclass(frozen=True)
-class Preset:
-    name: str
-    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> candidates
-    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tried when empty
-    extras: dict[str, tuple[str, ...]] = field(default_factory=dict)  # helper columns
-    adjust: Callable[[dict[str, str]], None] | None = None
-    # Headers the synonym table must leave alone because they mean something else here.
-    ignore: frozenset[str] = frozenset()
+def _pretix_checkin_adjust(values: dict[str, str]) -> None:
+    # One order holds several attendees and this list has no position number: the order
+    # code names no single guest, so it is not kept as their id.
+    values.pop("_order_code", None)
+    _pretix_adjust(values)
+
+
+def _tito_adjust(values: dict[str, str]) -> None:
+    if values.get("_void"):  # "Void Status": any value means the ticket was voided
+        values["status"] = "voided"
 
 
 EVENTBRITE = Preset(
     name="eventbrite",
+    label="Eventbrite attendee report",
     columns={
         "first_name": ("first name",),
         "last_name": ("last name", "surname"),
+        "title": ("prefix",),
         "email": ("email", "email address"),
-        "ticket_code": ("barcode", "barcode number"),
+        "ticket_code": ("barcode", "barcode no", "barcode number"),
         "ticket_type": ("ticket type",),
-        "external_id": ("attendee", "attendee id", "attendee number"),
+        "external_id": ("attendee", "attendee no", "attendee id", "attendee number"),
         "status": ("attendee status",),
         "company": ("company",),
         "job_title": ("job title",),
         "phone": ("cell phone", "work phone", "home phone", "phone"),
     },
     fallbacks={"email": ("buyer email",)},
-    ignore=frozenset({"order", "order type", "group", "price tier", "event name", "event id"}),
+    ignore=frozenset(
+        {
+            "order",
+            "order no",
+            "order type",
+            "group",
+            "price tier",
+            "event name",
+            "event id",
+            "capacity",  # the event's capacity, not a host's
+        }
+    ),
 )
 
 MEETUP = Preset(
     name="meetup",
+    label="Meetup attendee list",
     columns={
         "name": ("name",),
         "external_id": ("user id", "member id"),
@@ -117,43 +125,179 @@ MEETUP = Preset(
     ),
 )
 
-PRETIX = Preset(
-    name="pretix",
-    columns={
-        "first_name": ("attendee name given name", "attendee name first name"),
-        "last_name": ("attendee name family name", "attendee name last name"),
-        "name": ("attendee name",),
-        "email": ("attendee email",),
-        "ticket_code": ("ticket secret", "secret"),
-        "ticket_type": ("product",),
-        "status": ("status",),
-        "company": ("company",),
-        "phone": ("phone number",),
-    },
-    # Events that do not ask for attendee details leave those cells empty: use the order's.
-    fallbacks={"email": ("email",), "name": ("invoice address name",)},
-    extras={
-        "_order_code": ("order code",),
-        "_position": ("position id",),
-        "_variation": ("variation",),
-    },
-    adjust=_pretix_adjust,
-    ignore=frozenset({"event slug", "voucher", "pseudonymization id", "invoice address name"}),
+# pretix exports in the event's language: English and German column names side by side.
+_PRETIX_IGNORE = frozenset(
+    {
+        "event slug",
+        "kurzname der veranstaltung",
+        "event name",
+        "veranstaltungstitel",
+        "voucher",
+        "gutschein",
+        "voucher code",
+        "gutscheincode",
+        "pseudonymization id",
+        "pseudonyme id",
+        "invoice address name",
+        "rechnungsadresse name",
+        "position",  # the German "Position" is the position number, never a job title
+        "seat name",
+        "sitzbezeichnung",
+        "state",  # of the address, not of the ticket
+        "bundesstaat",
+    }
 )
 
-GENERIC = Preset(name="generic")
+PRETIX = Preset(
+    name="pretix",
+    label="pretix order positions",
+    columns={
+        "first_name": (
+            "attendee name given name",
+            "attendee name first name",
+            "name teilnehmer in vorname",
+        ),
+        "last_name": (
+            "attendee name family name",
+            "attendee name last name",
+            "name teilnehmer in nachname",
+        ),
+        "title": ("attendee name title", "name teilnehmer in titel"),
+        "name": ("attendee name", "name teilnehmer in"),
+        "email": ("attendee email", "e mail teilnehmer in"),
+        "ticket_code": ("ticket secret", "ticket code", "secret"),
+        "ticket_type": ("product", "produkt"),
+        "status": ("status",),
+        "company": ("attendee company", "teilnehmer innen firma", "company"),
+        "phone": ("phone number", "telefonnummer"),
+    },
+    # Events that do not ask for attendee details leave those cells empty: use the order's.
+    fallbacks={
+        "email": ("email", "e mail"),
+        "name": ("invoice address name", "rechnungsadresse name"),
+        "company": ("invoice address company", "rechnungsadresse firma"),
+    },
+    extras={
+        "_order_code": ("order code", "bestellnummer"),
+        "_position": ("position id", "position"),
+        "_variation": ("variation", "variante"),
+        "_blocked": ("blocked", "gesperrt"),
+    },
+    adjust=_pretix_adjust,
+    ignore=_PRETIX_IGNORE,
+    has_codes=True,
+    repeated=frozenset({"company"}),
+)
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (EVENTBRITE, MEETUP, PRETIX, GENERIC)}
+PRETIX_CHECKIN = Preset(
+    name="pretix-checkin",
+    label="pretix check-in list",
+    columns={
+        "first_name": ("attendee name given name", "teilnehmer innenname vorname"),
+        "last_name": ("attendee name family name", "teilnehmer innenname nachname"),
+        "title": ("attendee name title", "teilnehmer innenname titel"),
+        "name": ("attendee name", "name teilnehmer in"),
+        "email": ("email", "e mail"),
+        "ticket_code": ("secret",),
+        "ticket_type": ("product", "produkt"),
+        "company": ("company", "firma"),
+        "phone": ("phone number", "telefonnummer"),
+    },
+    extras={
+        "_order_code": ("order code", "bestellnummer"),
+        "_paid": ("paid", "bezahlt"),
+        "_blocked": ("blocked", "gesperrt"),
+    },
+    adjust=_pretix_checkin_adjust,
+    ignore=_PRETIX_IGNORE | {"comment", "kommentar", "check in text", "check in hinweis"},
+    has_codes=True,
+)
+
+TITO = Preset(
+    name="tito",
+    label="Tito tickets",
+    columns={
+        "first_name": ("ticket first name",),
+        "last_name": ("ticket last name",),
+        "name": ("ticket full name",),
+        "email": ("ticket email",),
+        "company": ("ticket company name",),
+        "phone": ("ticket phone number",),
+        "ticket_code": ("unique ticket url",),
+        "ticket_type": ("ticket",),  # "Ticket" is the ticket type ("Individual"), never a code
+        "external_id": ("ticket reference",),
+    },
+    fallbacks={
+        "name": ("order name", "registration name"),  # a ticket not yet assigned to anyone
+        "email": ("order email", "registration email"),
+    },
+    extras={"_void": ("void status",)},
+    adjust=_tito_adjust,
+    ignore=frozenset({"number", "event", "price", "tags", "order name", "registration name"}),
+    has_codes=True,
+)
+
+LUMA = Preset(
+    name="luma",
+    label="Luma guest list",
+    columns={
+        "name": ("name",),
+        "first_name": ("first name",),
+        "last_name": ("last name",),
+        "email": ("email",),
+        "phone": ("phone number",),
+        # The QR on a Luma ticket is this very URL (https://luma.com/check-in/evt-…?pk=g-…).
+        "ticket_code": ("qr code url",),
+        "ticket_type": ("ticket name",),
+        "external_id": ("api id", "guest id"),
+        "status": ("approval status",),
+    },
+    ignore=frozenset({"custom source", "coupon code", "ticket type id", "created at"}),
+    has_codes=True,
+)
+
+HIEVENTS = Preset(
+    name="hievents",
+    label="Hi.Events attendees",
+    columns={
+        "first_name": ("first name",),
+        "last_name": ("last name",),
+        "email": ("email",),
+        "status": ("status",),
+        "ticket_code": ("public id",),  # the QR on a Hi.Events ticket is the public id
+        "external_id": ("id",),
+    },
+    ignore=frozenset({"short id", "ticket id", "product id", "event id", "is checked in"}),
+    has_codes=True,
+)
+
+GENERIC = Preset(name="generic", label="a spreadsheet of guests")
+
+PRESETS: dict[str, Preset] = {
+    p.name: p for p in (EVENTBRITE, MEETUP, PRETIX, PRETIX_CHECKIN, TITO, LUMA, HIEVENTS, GENERIC)
+}
 
 
 def detect_format(headers: Sequence[str]) -> str:
-    """Which tool made this header: "eventbrite", "meetup", "pretix" or "generic"."""
+    """Which tool made this header (a key of PRESETS; "generic" when none)."""
     have = {norm(h) for h in headers}
     # Each test needs columns only that tool writes together, so extra columns never matter.
-    if {"order code", "position id"} <= have and have & {"attendee name", "product"}:
-        return "pretix"
-    if {"order", "attendee status"} <= have:  # "Order #", "Attendee Status"
+    if have & {"order code", "bestellnummer"}:
+        positions = "position id" in have or {"bestellnummer", "position"} <= have
+        if positions and have & {"attendee name", "product", "name teilnehmer in", "produkt"}:
+            return "pretix"
+        if have & {"checked in", "eingecheckt"} and have & {"attendee name", "name teilnehmer in"}:
+            return "pretix-checkin"
+    if have & {"order", "order no"} and "attendee status" in have:  # "Order #" / "Order no."
         return "eventbrite"
+    if have & {"barcode", "barcode no"} and "attendee status" in have:
+        return "eventbrite"
+    if "unique ticket url" in have or {"ticket reference", "ticket full name"} <= have:
+        return "tito"
+    if "qr code url" in have or (have & {"api id", "guest id"} and "approval status" in have):
+        return "luma"
+    if {"public id", "short id"} <= have and {"first name", "last name"} <= have:
+        return "hievents"
     if {"name", "user id"} <= have and have & {
         "rsvp",
         "response",
@@ -165,269 +309,13 @@ def detect_format(headers: Sequence[str]) -> str:
     return "generic"
 
 
-# --- common synonyms, for generic files and for custom questions in any export --------------
-
-# fmt: off
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "first_name": (
-        "first name", "firstname", "given name", "forename", "fname", "first",
-        "vorname", "prenom", "nombre", "voornaam", "nome",
-    ),
-    "last_name": (
-        "last name", "lastname", "surname", "family name", "lname", "last",
-        "nachname", "familienname", "nom", "nom de famille", "apellido", "apellidos",
-        "achternaam", "cognome",
-    ),
-    "name": (
-        "name", "full name", "fullname", "attendee name", "guest name", "participant name",
-        "participant", "guest", "display name", "vollstandiger name", "teilnehmer",
-        "teilnehmername", "nom complet", "nombre completo",
-    ),
-    "email": (
-        "email", "e mail", "email address", "e mail address", "mail", "attendee email",
-        "e mail adresse", "emailadresse", "adresse e mail", "adresse email", "courriel",
-        "correo", "correo electronico",
-    ),
-    "company": (
-        "company", "company name", "organisation", "organization", "org", "employer",
-        "firma", "unternehmen", "entreprise", "societe", "empresa",
-    ),
-    "job_title": (
-        "job title", "jobtitle", "job", "position", "role", "funktion", "jobtitel",
-        "berufsbezeichnung", "poste", "fonction", "cargo",
-    ),
-    "ticket_code": (
-        "ticket", "ticket code", "ticket number", "ticket id", "ticket no", "code", "barcode",
-        "qr", "qr code", "ticket secret", "secret", "ticketnummer", "ticketcode", "billet",
-        "numero de billet",
-    ),
-    "ticket_type": (
-        "ticket type", "ticket category", "ticket class", "type", "category", "product",
-        "tickettyp", "ticketart", "kategorie", "type de billet",
-    ),
-    # Not a bare "ID": in home-made lists that is a row number, and the importer treats an
-    # external id as a person's identity across events.
-    "external_id": (
-        "external id", "member id", "user id", "attendee id", "registration id",
-        "guest id", "participant id",
-    ),
-    "status": (
-        "status", "attendee status", "registration status", "rsvp", "response", "state",
-        "attending",
-    ),
-    "first_time": (
-        "first time", "first timer", "first visit", "newcomer", "new", "new member",
-        "erstes mal", "neu", "premiere fois", "nouveau",
-    ),
-    "is_host": (
-        "host", "is host", "welcome host", "volunteer host", "gastgeber", "hote", "buddy",
-        "mentor",
-    ),
-    "host_capacity": (
-        "host capacity", "capacity", "max newcomers", "kapazitat", "capacite",
-    ),
-    "interests": (
-        "interests", "interest", "topics", "topic", "tags", "interessen", "themen", "interets",
-        "centres d interet", "intereses",
-    ),
-    "languages": (
-        "languages", "language", "spoken languages", "sprachen", "sprache", "langues", "langue",
-        "idiomas",
-    ),
-    "profession": ("profession", "occupation", "beruf", "metier", "profesion"),
-    "phone": (
-        "phone", "phone number", "mobile", "mobile phone", "cell phone", "telephone", "tel",
-        "telefon", "handy", "telefono",
-    ),
-}
-# fmt: on
+_GERMAN = frozenset({"bestellnummer", "name teilnehmer in", "produkt", "firma", "e mail"})
 
 
-_COMPANY_WORDS = (
-    "company", "organisation", "organization", "employer", "firma", "unternehmen",
-    "entreprise", "societe", "empresa",
-)  # fmt: skip
-
-
-def _has(tokens: set[str], *words: str) -> bool:
-    return any(w in tokens for w in words)
-
-
-# Custom questions are written as sentences ("Is this your first time?", "Which topics interest
-# you?"), so these fields also match on words. Order matters: capacity before host.
-_KEYWORD_RULES: tuple[tuple[str, Callable[[str, set[str]], bool]], ...] = (
-    (
-        "host_capacity",
-        lambda n, t: "host" in t and (_has(t, "capacity", "max", "maximum") or "how many" in n),
-    ),
-    ("is_host", lambda n, t: _has(t, "host", "gastgeber", "mentor", "buddy")),
-    (
-        "first_time",
-        # "Is this your first time?", "Your first Founders & Coffee?", "Erstes Mal dabei?"
-        lambda n, t: (
-            ("first" in t and "name" not in t)
-            or any(p in n for p in ("erstes mal", "premiere fois", "new here"))
-            or _has(t, "newcomer", "firsttimer")
-        ),
-    ),
-    (
-        "interests",
-        lambda n, t: (
-            any(w.startswith("interest") for w in t)
-            or _has(t, "topics", "topic", "interessen", "themen", "interets")
-        ),
-    ),
-    (
-        "languages",
-        lambda n, t: (
-            any(w.startswith("language") for w in t)
-            or _has(t, "sprachen", "sprache", "langues", "langue", "idiomas")
-        ),
-    ),
-    ("profession", lambda n, t: _has(t, "profession", "occupation", "beruf", "metier")),
-    ("company", lambda n, t: _has(t, *_COMPANY_WORDS)),
-    ("job_title", lambda n, t: "job title" in n or _has(t, "jobtitle", "job", "funktion")),
-    ("phone", lambda n, t: _has(t, "phone", "mobile", "telephone", "telefon", "handy", "cell")),
-)
-
-
-# --- resolving a header into column positions ---------------------------------------------------
-
-
-@dataclass
-class Columns:
-    """Where each field is read from, for one file."""
-
-    index: dict[str, int] = field(default_factory=dict)  # field -> column
-    fallback: dict[str, list[int]] = field(default_factory=dict)  # read when index cell empty
-    extras: dict[str, int] = field(default_factory=dict)  # helper columns for Preset.adjust
-    options: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # option columns
-    problems: list[ImportProblem] = field(default_factory=list)
-
-    def mapping(self, headers: Sequence[str]) -> dict[str, str]:
-        return {f: headers[self.index[f]] for f in FIELDS if f in self.index}
-
-
-def resolve(
-    headers: Sequence[str], preset: Preset, explicit: dict[str, str] | None = None
-) -> Columns:
-    """Columns for each field: the preset's, then synonyms, then the explicit mapping on top."""
-    norms = [norm(h) for h in headers]
-    first_at: dict[str, int] = {}
-    for i, n in enumerate(norms):
-        if n:
-            first_at.setdefault(n, i)  # duplicated headers (pretix's two "Company"): first wins
-    cols = Columns()
-    claimed: set[int] = set()
-
-    def pick(candidates: tuple[str, ...]) -> int | None:
-        for c in candidates:
-            i = first_at.get(c)
-            if i is not None and i not in claimed and c not in preset.ignore:
-                return i
-        return None
-
-    for f, candidates in preset.columns.items():
-        i = pick(candidates)
-        if i is not None:
-            cols.index[f] = i
-            claimed.add(i)
-    for key, candidates in preset.extras.items():
-        i = pick(candidates)
-        if i is not None:
-            cols.extras[key] = i
-            claimed.add(i)
-    for f in FIELDS:
-        if f not in cols.index:
-            i = pick(SYNONYMS[f])
-            if i is not None:
-                cols.index[f] = i
-                claimed.add(i)
-    for f, rule in _KEYWORD_RULES:
-        if f in cols.index:
-            continue
-        for i, n in enumerate(norms):
-            if n and i not in claimed and n not in preset.ignore and rule(n, set(n.split())):
-                cols.index[f] = i
-                claimed.add(i)
-                break
-    for f, candidates in preset.fallbacks.items():
-        extra = [first_at[c] for c in candidates if c in first_at]
-        extra = [i for i in extra if i != cols.index.get(f)]
-        if extra:
-            cols.fallback[f] = extra
-    for f in LIST_FIELDS:
-        if f in cols.index:
-            _option_columns(headers, cols, f)
-
-    if explicit:
-        _apply_explicit(headers, norms, explicit, cols)
-    return cols
-
-
-def _option_columns(headers: Sequence[str], cols: Columns, f: str) -> None:
-    # "Which topics interest you? – AI", "... – Design": one yes/no column per option.
-    head, sep, _ = headers[cols.index[f]].partition(_OPTION_SEP)
-    if not sep:
-        return
-    prefix = head + _OPTION_SEP
-    group = [(i, h[len(prefix) :].strip()) for i, h in enumerate(headers) if h.startswith(prefix)]
-    if len(group) > 1:
-        cols.options[f] = group
-
-
-def _apply_explicit(
-    headers: Sequence[str], norms: list[str], explicit: dict[str, str], cols: Columns
-) -> None:
-    chosen_names = {f for f, h in explicit.items() if f in NAME_FIELDS and h}
-    if "name" in chosen_names and not chosen_names & {"first_name", "last_name"}:
-        # The organiser picked a full-name column: don't let guessed first/last win over it.
-        for f in ("first_name", "last_name"):
-            cols.index.pop(f, None)
-            cols.fallback.pop(f, None)
-    for f, header in explicit.items():
-        if f not in FIELDS:
-            cols.problems.append(
-                ImportProblem(
-                    None,
-                    None,
-                    f"the column mapping names '{f}', which is not something a guest list can "
-                    f"fill; use one of: {', '.join(FIELDS)}",
-                )
-            )
-            continue
-        cols.fallback.pop(f, None)
-        cols.options.pop(f, None)
-        if not header:  # an empty choice means "don't read this field"
-            cols.index.pop(f, None)
-            continue
-        i = _find_header(headers, norms, header)
-        if i is None:
-            cols.index.pop(f, None)
-            cols.problems.append(
-                ImportProblem(
-                    None,
-                    None,
-                    f"the column mapping reads {f.replace('_', ' ')} from a column '{header}', "
-                    f"but the file has no such column (it has: {describe_headers(headers)})",
-                )
-            )
-        else:
-            cols.index[f] = i
-
-
-def _find_header(headers: Sequence[str], norms: list[str], wanted: str) -> int | None:
-    for i, h in enumerate(headers):
-        if h == wanted:
-            return i
-    n = norm(wanted)
-    for i, h in enumerate(norms):
-        if h and h == n:
-            return i
-    return None
-
-
-def describe_headers(headers: Sequence[str], limit: int = 12) -> str:
-    shown = [f"'{h}'" for h in headers if h][:limit]
-    more = sum(1 for h in headers if h) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+def describe_format(fmt: str, headers: Sequence[str]) -> str:
+    """The tool as the import summary names it: "pretix check-in list (German)"."""
+    label = PRESETS[fmt].label or fmt
+    if fmt.startswith("pretix"):
+        have = {norm(h) for h in headers}
+        label += " (German)" if len(have & _GERMAN) >= 2 else " (English)"
+    return label

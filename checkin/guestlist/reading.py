@@ -38,51 +38,43 @@ import csv
 import dataclasses
 import io
 import itertools
-import operator
 import os
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 
+from checkin.guestlist.builder import RowBuilder
+from checkin.guestlist.cleaning import clean_text
+from checkin.guestlist.columns import Columns, describe_headers, resolve, suggest
 from checkin.guestlist.encoding import DecodeError, decode
-from checkin.guestlist.presets import (
-    FIELDS,
-    PRESETS,
-    Columns,
-    Preset,
-    describe_headers,
-    detect_format,
-    resolve,
-)
+from checkin.guestlist.presets import PRESETS, Preset, describe_format, detect_format
 from checkin.guestlist.rows import GuestList, GuestRow, ImportProblem
-from checkin.guestlist.validation import (
-    BadValue,
-    check_ticket_code,
-    is_cancelled,
-    merge_lists,
-    parse_bool,
-    parse_capacity,
-    parse_email,
-    parse_list,
-    split_name,
-)
+from checkin.guestlist.synonyms import FIELDS
 
 __all__ = ["FIELDS", "detect_format", "preview_guest_list", "read_guest_list"]
 
-_T = TypeVar("_T")
+# The longest cell read at all (a longer one is a damaged file, not a long name: the length
+# limits of cleaning.py then say which column), and the longest column name.
+CELL_LIMIT = 1 << 20
+HEADER_LIMIT = 1000
+csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
 _DELIMITERS = (",", ";", "\t")  # ties go to the first: comma
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def read_guest_list(
-    path: str | os.PathLike[str], format: str = "auto", mapping: dict[str, str] | None = None
+    path: str | os.PathLike[str],
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    *,
+    issue_codes: bool = False,
 ) -> GuestList:
     """Read and validate a whole guest-list file.
 
     ``format`` is "auto" (detect from the header) or one of "eventbrite", "meetup", "pretix",
     "generic". ``mapping`` (our field -> the file's header) overrides what the preset and the
-    synonym table chose; an empty header means "don't read this field".
+    synonym table chose; an empty header means "don't read this field". A ticketing tool's
+    export without its ticket codes is refused unless ``issue_codes`` says to give every
+    guest an app code knowingly (their own tickets will then not scan).
     """
-    return _read(path, format, mapping, limit=None)
+    return _read(path, format, mapping, limit=None, issue_codes=issue_codes)
 
 
 def preview_guest_list(
@@ -90,13 +82,19 @@ def preview_guest_list(
     format: str = "auto",
     mapping: dict[str, str] | None = None,
     limit: int = 20,
+    *,
+    issue_codes: bool = False,
 ) -> GuestList:
     """Like ``read_guest_list`` but with at most ``limit`` rows; problems are still complete."""
-    return _read(path, format, mapping, limit=max(0, limit))
+    return _read(path, format, mapping, limit=max(0, limit), issue_codes=issue_codes)
 
 
 def _read(
-    path: str | os.PathLike[str], format: str, mapping: dict[str, str] | None, limit: int | None
+    path: str | os.PathLike[str],
+    format: str,
+    mapping: dict[str, str] | None,
+    limit: int | None,
+    issue_codes: bool = False,
 ) -> GuestList:
     if format != "auto" and format not in PRESETS:
         raise ValueError(f"unknown guest-list format {format!r}; use 'auto' or {list(PRESETS)}")
@@ -114,6 +112,10 @@ def _read(
         return dataclasses.replace(empty, problems=[_file_problem(str(exc))])
 
     text = decoded.text
+    if (nul := text.find("\x00")) >= 0:  # UTF-16 text can hold a NUL character too
+        line = text.count("\n", 0, nul) + 1
+        message = f"line {line} contains a NUL character; the file is damaged"
+        return dataclasses.replace(empty, problems=[_file_problem(message)])
     delimiter, start = _sniff(text)
     result = dataclasses.replace(empty, encoding=decoded.encoding, delimiter=delimiter)
     if not text[start:].strip():
@@ -122,27 +124,51 @@ def _read(
     reader = _Records(text[start:], delimiter)
     raw_headers = reader.header()
     if not raw_headers:
-        return dataclasses.replace(result, problems=[_file_problem("the file is empty")])
-    headers = [h.replace("\ufeff", "").strip() for h in raw_headers]
+        why = reader.error or _file_problem("the file is empty")
+        return dataclasses.replace(result, problems=[why])
+    headers = [clean_text(h.replace("\ufeff", "")).strip() for h in raw_headers]
+    if (longest := max(len(h) for h in headers)) > HEADER_LIMIT:
+        return dataclasses.replace(
+            result,
+            problems=[
+                ImportProblem(
+                    1,
+                    None,
+                    f"the header row has a column name {longest:,} characters long; the "
+                    "first row must name the columns (Name, Email …), so this is not a guest "
+                    "list or its first row is damaged",
+                )
+            ],
+        )
     fmt = detect_format(headers) if format == "auto" else format
     preset = PRESETS[fmt]
     cols = resolve(headers, preset, mapping)
-    result = dataclasses.replace(result, format=fmt, headers=headers, mapping=cols.mapping(headers))
+    result = dataclasses.replace(
+        result,
+        format=fmt,
+        tool=describe_format(fmt, headers),
+        headers=headers,
+        mapping=cols.mapping(headers),
+    )
     problems = list(cols.problems)
     has_names = any(f in cols.index for f in ("first_name", "last_name", "name"))
     if not has_names:
+        hints = suggest(headers, ("first_name", "last_name", "name"))
+        hint = f"; perhaps: {', '.join(hints)}" if hints else ""
         problems.append(
             _file_problem(
                 "no column with the guests' names was found; expected 'First name' and "
-                f"'Last name', or 'Name' (the file has: {describe_headers(headers)}); "
+                f"'Last name', or 'Name' (the file has: {describe_headers(headers)}){hint}; "
                 "choose the name column in the column mapping"
             )
         )
-    rows, row_problems, guests = _read_rows(reader, headers, cols, preset, has_names, limit)
+    if preset.has_codes and "ticket_code" not in cols.index and not issue_codes:
+        problems.append(_file_problem(_no_codes(fmt, result.tool)))
+    rows, row_problems, guests, notes = _read_rows(reader, headers, cols, preset, has_names, limit)
     problems.extend(row_problems)
     if guests == 0 and not reader.failed:
         problems.append(_file_problem("the file has a header row but no guests below it"))
-    return dataclasses.replace(result, rows=rows, problems=problems)
+    return dataclasses.replace(result, rows=rows, problems=problems, notes=notes)
 
 
 class _Records:
@@ -174,15 +200,26 @@ class _Records:
                 return
             except csv.Error as exc:
                 self.failed = True
-                self.error = self._explain(exc)
+                self.error = self._explain(exc, start)
                 return
             self.row += 1
             self.start_line = start
             yield cells
 
-    def _explain(self, exc: csv.Error) -> ImportProblem:
+    def _explain(self, exc: csv.Error, start: int) -> ImportProblem:
         if "field larger than field limit" in str(exc):
-            return self.unclosed_quote(self.row + 1)
+            # Too long a cell: an unclosed quote swallowing the file, or really one cell that
+            # big (a damaged file, or not a guest list). The quotes tell which.
+            lines = io.StringIO(self._text, newline="")
+            tail = "".join(itertools.islice(lines, start - 1, None))
+            if tail.count('"') % 2:
+                return self.unclosed_quote(self.row + 1)
+            return ImportProblem(
+                self.row + 1,
+                None,
+                f"a cell in this row is longer than {CELL_LIMIT:,} characters, which no guest "
+                "list has; the file is damaged or is not a guest list",
+            )
         return ImportProblem(self.row + 1, None, f"the file cannot be read as CSV from here: {exc}")
 
     def unclosed_quote(self, row: int) -> ImportProblem:
@@ -214,9 +251,9 @@ def _read_rows(
     preset: Preset,
     has_names: bool,
     limit: int | None,
-) -> tuple[list[GuestRow], list[ImportProblem], int]:
+) -> tuple[list[GuestRow], list[ImportProblem], int, list[str]]:
     """Every guest record: rows (up to ``limit``), all problems, and how many guests there were."""
-    builder = _RowBuilder(headers, cols, preset, has_names, reader.delimiter)
+    builder = RowBuilder(headers, cols, preset, has_names, reader.delimiter)
     rows: list[GuestRow] = []
     guests = 0
     for cells in reader:
@@ -230,170 +267,10 @@ def _read_rows(
     if reader.error is not None:
         problems.append(reader.error)
     elif guests and reader.last_record_unclosed():
+        # Everything after the stray quote is one cell: what else is wrong there is noise.
+        problems = [p for p in problems if p.row != reader.row]
         problems.append(reader.unclosed_quote(reader.row))
-    return rows, problems, guests
-
-
-class _RowBuilder:
-    """Turns one record into a GuestRow, collecting problems; state is only what spans rows."""
-
-    def __init__(
-        self, headers: list[str], cols: Columns, preset: Preset, has_names: bool, delimiter: str
-    ) -> None:
-        self.headers = headers
-        # Fields and their columns (plus helper columns) fetched in one C-level call per row.
-        wanted = [*cols.index.items(), *cols.extras.items()]
-        self.keys = [k for k, _ in wanted]
-        self.fetch = _getter([i for _, i in wanted])
-        self.needed = max((i for _, i in wanted), default=-1) + 1
-        self.fallback = list(cols.fallback.items())
-        self.options = list(cols.options.items())
-        self.adjust = preset.adjust
-        self.has_names = has_names
-        self.column = {f: headers[i] for f, i in cols.index.items()}
-        self.name_column = next(
-            (self.column[f] for f in ("first_name", "name", "last_name") if f in self.column), None
-        )
-        self.delimiter_name = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
-        self.problems: list[ImportProblem] = []
-        self.first_of_code: dict[str, int] = {}
-        self.first_of_id: dict[str, int] = {}
-        self.long_rows: list[tuple[int, int]] = []
-        # Per record: its row and which fields came from a fallback column.
-        self.row = 0
-        self.source: dict[str, str] = {}
-
-    def too_many_cells(self, row: int, n: int) -> ImportProblem:
-        return ImportProblem(
-            row,
-            None,
-            f"has {n} cells but the header has {len(self.headers)} columns; a value probably "
-            f"contains a {self.delimiter_name} without quotes around it",
-        )
-
-    def finish(self, guests: int) -> list[ImportProblem]:
-        """All problems: file-level first, then by row; in a row, whole-row ones, then by column."""
-        # Extra empty cells on *every* row are a tool's habit (a trailing delimiter); on some
-        # rows only, they mean a value was split, e.g. an unquoted "Müller, Jr.".
-        if len(self.long_rows) < guests:
-            self.problems.extend(self.too_many_cells(row, n) for row, n in self.long_rows)
-        position = {h: i for i, h in reversed(list(enumerate(self.headers)))}
-        return sorted(
-            self.problems,
-            key=lambda p: (p.row is not None, p.row or 0, position.get(p.column or "", -1)),
-        )
-
-    def problem(self, field: str | None, message: str) -> None:
-        column = (self.source.get(field) or self.column.get(field)) if field else None
-        self.problems.append(ImportProblem(self.row, column, message))
-
-    def checked(self, parse: Callable[[str], _T], values: dict[str, str], field: str) -> _T | None:
-        """The parsed cell, or None when it is empty or bad (then a problem is recorded)."""
-        raw = values.get(field)
-        if not raw:
-            return None
-        try:
-            return parse(raw)
-        except BadValue as exc:
-            self.problem(field, str(exc))
-            return None
-
-    def values(self, cells: list[str]) -> dict[str, str]:
-        n = len(cells)
-        full = cells if n >= self.needed else cells + [""] * (self.needed - n)
-        values = dict(zip(self.keys, map(str.strip, self.fetch(full)), strict=True))
-        for f, alternatives in self.fallback:
-            if not values.get(f):
-                for i in alternatives:
-                    if i < n and cells[i].strip():
-                        values[f] = cells[i].strip()
-                        self.source[f] = self.headers[i]
-                        break
-        if self.adjust is not None:
-            self.adjust(values)
-        return values
-
-    def build(self, cells: list[str], row: int) -> GuestRow:
-        self.row = row
-        if self.source:
-            self.source = {}
-        values = self.values(cells)
-        n, width = len(cells), len(self.headers)
-        if n > width:
-            if any(c.strip() for c in cells[width:]):
-                self.problems.append(self.too_many_cells(row, n))
-            else:
-                self.long_rows.append((row, n))  # judged in finish(): may be the tool's habit
-
-        first = values.get("first_name", "")
-        last = values.get("last_name", "")
-        if not first and not last:
-            full = values.get("name", "")
-            if full:
-                first, last = split_name(full)
-            elif self.has_names:
-                self.problems.append(ImportProblem(row, self.name_column, "the guest has no name"))
-
-        code = self.checked(check_ticket_code, values, "ticket_code")
-        if code is not None:
-            earlier = self.first_of_code.setdefault(code, row)
-            if earlier != row:
-                self.problem(
-                    "ticket_code", f'ticket code "{code}" is already used in row {earlier}'
-                )
-        external_id = values.get("external_id") or None
-        if external_id is not None:
-            earlier = self.first_of_id.setdefault(external_id, row)
-            if earlier != row:
-                self.problem("external_id", f'"{external_id}" already appears in row {earlier}')
-
-        interests = parse_list(values.get("interests", ""))
-        languages = parse_list(values.get("languages", ""))
-        for f, group in self.options:
-            chosen = merge_lists(tuple(opt for i, opt in group if i < n and _is_yes(cells[i])))
-            if f == "interests":
-                interests = chosen
-            else:
-                languages = chosen
-
-        # Positional on purpose: keyword arguments make a frozen dataclass about twice as slow
-        # to build, which shows at 50,000 rows. tests/guestlist pins the field order.
-        return GuestRow(
-            row,
-            first,
-            last,
-            self.checked(parse_email, values, "email"),
-            values.get("company") or None,
-            values.get("job_title") or None,
-            code,
-            values.get("ticket_type") or None,
-            external_id,
-            is_cancelled(values.get("status", "")),
-            self.checked(parse_bool, values, "first_time"),
-            bool(self.checked(parse_bool, values, "is_host")),
-            self.checked(parse_capacity, values, "host_capacity"),
-            interests,
-            languages,
-            values.get("profession") or None,
-            values.get("phone") or None,
-        )
-
-
-def _getter(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    # itemgetter returns a bare item for one index and fails for none: always give a tuple.
-    if not indices:
-        return lambda cells: ()
-    if len(indices) == 1:
-        only = indices[0]
-        return lambda cells: (cells[only],)
-    return operator.itemgetter(*indices)
-
-
-def _is_yes(cell: str) -> bool:
-    try:
-        return parse_bool(cell.strip()) is True
-    except BadValue:
-        return False
+    return rows, problems, guests, builder.notes()
 
 
 def _sniff(text: str) -> tuple[str, int]:
@@ -416,6 +293,22 @@ def _sniff(text: str) -> tuple[str, int]:
             counts[ch] += 1
     best = max(_DELIMITERS, key=lambda d: counts[d])  # max() keeps the first of equals
     return best, 0
+
+
+def _no_codes(fmt: str, tool: str) -> str:
+    if fmt == "pretix-checkin":
+        again = (
+            'export it again with "Include QR-code secret" ticked (German: "QR-Code-Geheimnis '
+            'anzeigen")'
+        )
+    else:
+        again = "export it again with the ticket code (barcode/QR) column"
+    return (
+        f"this {tool} has no column with the ticket codes, so the guests' own tickets could "
+        f"not be scanned at the door; {again}, or import with --issue-codes to give every "
+        "guest a new code from this app knowingly (their tickets from the tool will then not "
+        "scan)"
+    )
 
 
 def _file_problem(message: str) -> ImportProblem:

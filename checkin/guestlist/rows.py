@@ -30,6 +30,16 @@ class GuestRow:
     languages: tuple[str, ...] = ()
     profession: str | None = None
     phone: str | None = None
+    # The door status: registered | unpaid | cancelled (``cancelled`` above says the same),
+    # and for cancelled why, in our words (statuses.REASONS): declined, waitlisted ...
+    status: str = "registered"
+    status_reason: str | None = None
+    title: str | None = None  # "Dr", "Mr": kept out of first_name
+
+    def __post_init__(self) -> None:
+        # Rows built by hand (demo, tests) say only ``cancelled=True``.
+        if self.cancelled and self.status == "registered":
+            object.__setattr__(self, "status", "cancelled")
 
     @property
     def full_name(self) -> str:
@@ -58,13 +68,15 @@ class GuestList:
     """The result of reading a file: rows when clean, problems otherwise (never both used)."""
 
     path: str
-    format: str  # detected or chosen preset: eventbrite, meetup, pretix, generic
+    format: str  # detected or chosen preset: a key of presets.PRESETS
     encoding: str
     delimiter: str
     mapping: dict[str, str]  # our field name -> the file's header
     rows: list[GuestRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    tool: str = ""  # the tool as a person names it: "pretix check-in list (German)"
+    notes: list[str] = field(default_factory=list)  # what was cleaned, for the summary
 
     @property
     def ok(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from checkin.guestlist.statuses import classify
 from checkin.text import is_email
 
 # What Excel makes of a long digit string it took for a number: "1.23457E+21".
@@ -19,28 +20,6 @@ _WORD = re.compile(r"[^\W_]+")
 
 _YES = frozenset({"yes", "y", "true", "1", "x", "ja", "j", "oui", "si", "sí", "✓", "✔", "wahr"})
 _NO = frozenset({"no", "n", "false", "0", "nein", "non", "falsch", "-"})
-
-# Statuses meaning "holds no valid ticket". Whole values first (short codes are ambiguous as
-# words), then any single word of a longer status.
-_CANCELLED_VALUES = frozenset(
-    {
-        "not attending",  # Eventbrite attendee status
-        "no",  # Meetup RSVP "No"
-        "c",  # pretix order status code "canceled"
-        "e",  # pretix "expired": the order was never paid, the ticket is void
-    }
-)
-_CANCELLED_WORDS = frozenset(
-    {
-        "cancelled", "canceled", "cancellation", "refunded", "declined", "deleted",
-        "transferred", "expired", "void", "voided", "revoked", "rejected",
-        # Meetup's "waitlist": see reading.py, "Meetup waitlist" — no seat at export time.
-        "waitlist", "waitlisted", "waiting",
-        "storniert", "abgesagt", "erstattet", "abgelaufen", "annule", "annulee", "rembourse",
-        "cancelado", "cancelada", "reembolsado",
-    }
-)  # fmt: skip
-_ACCENTS = str.maketrans("éèêáíóú", "eeeaiou")
 
 
 class BadValue(ValueError):
@@ -105,14 +84,9 @@ def merge_lists(*parts: tuple[str, ...]) -> tuple[str, ...]:
     return parse_list(",".join(item for part in parts for item in part))
 
 
-@lru_cache(maxsize=1024)
 def is_cancelled(raw: str) -> bool:
-    if not raw:
-        return False
-    value = raw.casefold()
-    if value in _CANCELLED_VALUES:
-        return True
-    return any(w.translate(_ACCENTS) in _CANCELLED_WORDS for w in _WORD.findall(value))
+    """Holds no valid ticket (see statuses.py; unpaid is not cancelled)."""
+    return classify(raw).cancelled
 
 
 def check_ticket_code(raw: str) -> str | None:
@@ -144,3 +118,24 @@ def split_name(full: str) -> tuple[str, str]:
     if len(parts) <= 1:
         return full.strip(), ""
     return " ".join(parts[:-1]), parts[-1]
+
+
+# Titles a full name may start with (a tool that exports parts keeps them in their own column).
+_TITLES = frozenset(
+    {
+        "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "herr", "frau", "mme",
+        "mlle", "sr", "sra", "srta", "dott", "rev",
+    }
+)  # fmt: skip
+
+
+def split_title(full: str) -> tuple[str | None, str]:
+    """("Dr", "Ingrid M") from "Dr Ingrid M"; a title is taken only when a name is left after
+    it, so "Dr Who" -> (None, "Dr Who")."""
+    parts = full.split()
+    title: list[str] = []
+    while len(parts) - len(title) > 2 and parts[len(title)].casefold().rstrip(".") in _TITLES:
+        title.append(parts[len(title)])
+    if not title:
+        return None, full
+    return " ".join(title), " ".join(parts[len(title) :])

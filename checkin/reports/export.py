@@ -1,8 +1,14 @@
 """The attendance file: CSV (safe to open in a spreadsheet), JSON and XLSX.
 
 Spreadsheets run a cell that starts with = + - @ (or a tab/CR before them) as a formula, so
-such a cell is written with a leading apostrophe: it shows as text, and a guest named
-"=HYPERLINK(...)" cannot run anything on the organiser's machine (CSV injection).
+in CSV such a cell is written with a leading apostrophe: it shows as text, and a guest named
+"=HYPERLINK(...)" cannot run anything on the organiser's machine (CSV injection). Invisible
+characters in front (a no-break space, U+200B, U+FEFF, U+202E …) do not hide the formula:
+spreadsheets skip some of them, so the guard skips them all.
+
+XLSX can say "this is text" itself: every string is stored as a string cell, and a
+formula-like one also carries Excel's own quote-prefix flag, so "+44 20 7946 0000" reads as
+typed (no apostrophe) and stays text even when the cell is edited.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +46,27 @@ COLUMNS = (
     "source",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# Spaces, controls and format characters (zero-width, bidi, BOM) a spreadsheet may skip.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"})
+
+
+def looks_like_formula(value: str) -> bool:
+    if not value:
+        return False
+    if value[0].isalnum():
+        return False  # nearly every value: no scan needed
+    for ch in value:
+        if ch in _FORMULA_START:
+            return True
+        if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES:
+            return False
+    return False
 
 
 def spreadsheet_safe(value: object) -> object:
-    # Leading spaces too: some spreadsheets trim them and then read a formula.
-    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+    # Leading spaces and invisible characters too: some spreadsheets trim them and then
+    # read a formula.
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
@@ -154,9 +177,25 @@ def write_xlsx(rows: list[AttendanceRow], path: Path, event: str) -> None:
     ws = wb.create_sheet(title="Attendance")
     ws.append(list(COLUMNS))
     for r in rows:
-        # openpyxl turns a string starting with "=" into a formula; the prefix prevents it.
-        ws.append([_csv_cell(v) for v in r.values()])
+        ws.append([xlsx_cell(ws, v) for v in r.values()])
     _atomic_write(path, wb.save)
+
+
+def xlsx_cell(ws, value: object):
+    """A cell that is text when the value is text: never a formula, no visible apostrophe."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, str):
+        return value
+    # XML cannot hold most control characters at all: shown as U+FFFD instead of failing.
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    cell.data_type = "s"  # openpyxl would make "=..." a formula
+    if looks_like_formula(value):
+        cell.quotePrefix = True  # Excel's own "this is text", kept when the cell is edited
+    return cell
 
 
 FORMATS = ("csv", "json", "xlsx")

@@ -91,6 +91,8 @@ class Event(Base):
     # who share an interest together; a backup is proposed once a newcomer waited this long.
     pairs: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     backup_after_s: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # pretix's "allow checking in unpaid tickets": unpaid guests are admitted, not refused.
+    admit_unpaid: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Person(Base):
@@ -102,6 +104,7 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str | None] = mapped_column(String(100))  # "Dr", "Mr": never in first_name
     company: Mapped[str | None] = mapped_column(String(200))
     job_title: Mapped[str | None] = mapped_column(String(200))
     profession: Mapped[str | None] = mapped_column(String(200))
@@ -140,7 +143,10 @@ class Registration(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(200))
     code_issued: Mapped[bool] = mapped_column(Boolean, default=False)  # True: signed app code
-    status: Mapped[str] = mapped_column(String(20), default="registered")  # or "cancelled"
+    # registered | unpaid | cancelled (never admitted); status_reason says why in our words
+    # (see checkin/guestlist/statuses.py): declined, waitlisted, refunded, expired ...
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    status_reason: Mapped[str | None] = mapped_column(String(40))
     first_time_flag: Mapped[bool | None] = mapped_column(Boolean)  # what the imported list said
     ticket_type: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(20), default="import")  # import, walkin, demo

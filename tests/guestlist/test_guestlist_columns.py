@@ -56,7 +56,7 @@ def test_fields_are_the_documented_ones():
     assert FIELDS == (
         "first_name", "last_name", "name", "email", "company", "job_title", "ticket_code",
         "ticket_type", "external_id", "status", "first_time", "is_host", "host_capacity",
-        "interests", "languages", "profession", "phone",
+        "interests", "languages", "profession", "phone", "title",
     )  # fmt: skip
 
 
@@ -160,7 +160,7 @@ def test_explicit_format_is_used_even_when_detection_would_differ(tmp_path):
 def test_unknown_format_is_a_programming_error(tmp_path):
     path = write(tmp_path, "Name\nAda\n")
     with pytest.raises(ValueError, match="unknown guest-list format"):
-        read_guest_list(path, format="luma")
+        read_guest_list(path, format="humanitix")
 
 
 def test_a_bare_id_column_is_not_taken_for_a_member_id(tmp_path):

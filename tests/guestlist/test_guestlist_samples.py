@@ -95,7 +95,7 @@ def test_pretix_order_positions():
     hannah = people["Hannah Berg"]  # no attendee name asked: the invoice name is used
     assert (hannah.first_name, hannah.last_name) == ("Hannah", "Berg")
     assert hannah.email == "hannah.berg@example.se"
-    assert hannah.cancelled is False  # "pending" may still pay at the door
+    assert hannah.cancelled is False and hannah.status == "unpaid"  # "pending": may pay at the desk
     assert people["Ngozi Adeyemi"].email == "ngozi.adeyemi@example.ng"  # attendee email wins
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from checkin.door.outcomes import Outcome, OutcomeKind
 from checkin.timeutil import local_hhmm
-from ui.theme import FIRST_TIME, LOOKS, READY, Look
+from ui.theme import FIRST_TIME, LOOKS, READY, REFUSED_WORDS, Look
 
 # Font sizes (px) at a panel 560 px tall (1280×720); they grow with the panel up to 1.6×.
 SIZES = {"band": 40, "name": 52, "company": 26, "detail": 26, "first": 24, "intro": 20,
@@ -177,7 +177,7 @@ class ResultPanel(QFrame):
         ``hosts_present``: hosts here now, when known (what a waiting newcomer is told)."""
         self.outcome = o
         look = LOOKS[o.kind]
-        self._set_band(look)
+        self._set_band(look, REFUSED_WORDS.get(o.reason or "") if o.reason else None)
         guest = o.guest
         if guest is not None:
             self.name.setText(guest.name)
@@ -232,7 +232,11 @@ class ResultPanel(QFrame):
             return "Not on tonight's list. Search by name, or register a walk-in (F3)."
         if o.kind is OutcomeKind.INVALID_CODE:
             return "This code is damaged or mistyped. Search by name instead."
+        if o.kind is OutcomeKind.NOT_PAID:
+            return "This ticket is not paid yet: ask them to pay at the desk."
         if o.kind is OutcomeKind.CANCELLED:
+            if o.reason and o.reason != "cancelled":
+                return f"Not admitted: {o.reason}. Please check with the organiser."
             return "This ticket was cancelled. Please check with the organiser."
         if o.is_host:
             if assigned:

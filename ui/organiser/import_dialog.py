@@ -180,7 +180,7 @@ class ImportDialog(QDialog):
                 "email": row.email or "",
                 "company": row.company or "",
                 "ticket_code": row.ticket_code or "(issued by the app)",
-                "status": "cancelled" if row.cancelled else "registered",
+                "status": row.status_reason or row.status,  # "unpaid", "declined" …
             }
             for c, col in enumerate(PREVIEW_COLUMNS):
                 self.table.setItem(r, c, QTableWidgetItem(values[col]))
@@ -241,11 +241,7 @@ class ImportDialog(QDialog):
 
     def _imported(self, summary) -> None:
         self._busy(False)
-        self.result.setText(
-            f"Imported: {summary.added} new, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {summary.cancelled} cancelled, "
-            f"{plural(summary.hosts, 'host')}."
-        )
+        self.result.setText("\n".join(summary.describe()))
         self.result.setStyleSheet("color: #1b5e20; font-weight: bold;")
         self.imported.emit(summary)
 

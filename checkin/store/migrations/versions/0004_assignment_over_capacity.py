@@ -4,7 +4,7 @@ Two laptops can each give one host their last free place; after the merge both a
 stay (both newcomers were really sent to that host), and the later is marked over capacity.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels = None
 depends_on = None
 
