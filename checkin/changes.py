@@ -90,7 +90,21 @@ class HostsChanged:
     host_id: int
 
 
-Change = DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged
+@dataclass(frozen=True)
+class PretixSynced:
+    """Door actions pushed to a pretix check-in list (``target``: url, organizer, list)."""
+
+    event_id: int
+    target: str
+    sent: int
+    already: int
+    refused: int
+    skipped: int
+
+
+Change = (
+    DoorLogged | AssignmentChanged | QueueChanged | GuestRegistered | HostsChanged | PretixSynced
+)
 
 
 def note(session: Session, change: Change) -> None:

@@ -35,7 +35,7 @@ def _event_parent(required: bool = True) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from checkin.cli import badges_cmd, guests, hosts, organiser, selftest_cmd
+    from checkin.cli import badges_cmd, guests, hosts, organiser, pretix_cmd, selftest_cmd
 
     parser = argparse.ArgumentParser(
         prog="checkin",
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = {"json": _json_parent(), "event": _event_parent(), "event?": _event_parent(False)}
-    for module in (guests, hosts, organiser, badges_cmd, selftest_cmd):
+    for module in (guests, hosts, organiser, badges_cmd, selftest_cmd, pretix_cmd):
         module.register(sub, parents)
     return parser
 
