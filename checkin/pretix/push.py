@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from checkin import changes
 from checkin.changes import PretixSynced
 from checkin.events import find_event
-from checkin.pretix.client import PretixClient
+from checkin.pretix.client import PretixClient, PretixError
 from checkin.store.actions import run_action
 from checkin.store.db import Database
 from checkin.store.models import CheckIn, Person, PretixPush, Registration
@@ -181,7 +181,13 @@ class _Sender:
             **extra,
         }
         status, answer = self.client.post(self.client.org_path("checkinrpc/redeem/"), body)
-        return status, answer if isinstance(answer, dict) else {}
+        answer = answer if isinstance(answer, dict) else {}
+        if status == 400 and "lists" in answer and "reason" not in answer:
+            raise PretixError(
+                f"pretix has no check-in list {self.list_id} that this token may use "
+                "(see the list's number in pretix under Check-in)"
+            )
+        return status, answer
 
     def entry(self, item: _Logged) -> tuple[str, str, dt.datetime | None]:
         status, answer = self.redeem(item, "entry")
@@ -273,6 +279,7 @@ def push(
     report: Report | None = None,
 ) -> PushReport:
     target = target_of(client, list_id)
+    client.get(client.org_path(""))  # the token and organizer, before anything is read
     with db.read() as session:
         log, done = _read_log(session, event, target)
     out = PushReport(target, dry_run)
