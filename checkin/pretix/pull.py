@@ -194,6 +194,27 @@ def read_tickets(
     return tickets_from_orders(orders, admission, only)
 
 
+def import_tickets(
+    db: Database,
+    client: PretixClient,
+    event: str,
+    into: str | int,
+    tickets: list[Ticket],
+    *,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Import tickets read with ``read_tickets`` (the window reads on one thread and
+    writes on the database worker)."""
+    source = f"pretix {client.url} {client.organizer}/{event}"
+    guests = guest_list(tickets, source)
+    if guests.problems:
+        raise ImportRefused(source, guests.problems)
+    try:
+        return import_guest_list(db, into, source, dry_run=dry_run, guests=guests)
+    except ImportRefused as exc:
+        raise _labelled(exc, tickets) from None
+
+
 def pull(
     db: Database,
     client: PretixClient,
@@ -206,18 +227,11 @@ def pull(
 ) -> ImportSummary:
     """Read the event's tickets from pretix and import them into event ``into``."""
     tickets = read_tickets(client, event, list_id, report)
-    source = f"pretix {client.url} {client.organizer}/{event}"
-    guests = guest_list(tickets, source)
-    if guests.problems:
-        raise ImportRefused(source, guests.problems)
     if report:
-        report("import", 0, len(guests.rows))
-    try:
-        summary = import_guest_list(db, into, source, dry_run=dry_run, guests=guests)
-    except ImportRefused as exc:
-        raise _labelled(exc, tickets) from None
+        report("import", 0, len(tickets))
+    summary = import_tickets(db, client, event, into, tickets, dry_run=dry_run)
     if report:
-        report("import", len(guests.rows), len(guests.rows))
+        report("import", len(tickets), len(tickets))
     return summary
 
 

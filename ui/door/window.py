@@ -33,6 +33,7 @@ from ui import settings as S
 from ui.door.result_panel import ResultPanel
 from ui.door.search_panel import SearchPanel
 from ui.door.walkin_dialog import WalkInDialog
+from ui.organiser import pretix_dialog
 from ui.scanning.scanner import KeyboardWedge
 from ui.settings import Settings
 from ui.sounds import Sounds
@@ -191,6 +192,7 @@ class DoorWindow(QMainWindow):
         add(view_menu, "&Host board", "F5", self.open_host_board)
         add(event_menu, "&Import guest list…", "Ctrl+I", self.open_import)
         add(event_menu, "&Export attendance…", "Ctrl+E", self.export_attendance)
+        add(event_menu, "Sync with &pretix…", None, lambda: pretix_dialog.open_for(self))
         reports = event_menu.addMenu("&Print lists")
         for kind, title in (
             ("attendance", "&Attendance"),
