@@ -56,24 +56,25 @@ def when(c: dict) -> dt.datetime:
     return dt.datetime.fromisoformat(c["datetime"].replace("Z", "+00:00"))
 
 
-def test_push_sends_the_door_check_ins_once_with_the_doors_time(pretix, sqlite_db):
-    seeded = pulled(pretix, sqlite_db)
+def test_push_sends_the_door_check_ins_once_with_the_doors_time(pretix, db):
+    # db: this one runs on SQLite and on PostgreSQL
+    seeded = pulled(pretix, db)
     s = seeded.secrets
     at = utcnow() - dt.timedelta(hours=1)
     # Björk was let in by pretix's own app before the door saw her.
     status, _ = pretix.redeem(s["Björk Guðmundsdóttir"], [seeded.list_id])
     assert status == 201
     for i, name in enumerate(("José Müller", "Wei Zhang 张", "Anna Łukasiewicz")):
-        assert check_in(sqlite_db, "Evening", s[name], now=at + dt.timedelta(minutes=i)).kind == (
+        assert check_in(db, "Evening", s[name], now=at + dt.timedelta(minutes=i)).kind == (
             "checked_in"
         )
-    assert check_in(sqlite_db, "Evening", s["Björk Guðmundsdóttir"]).kind == "checked_in"
+    assert check_in(db, "Evening", s["Björk Guðmundsdóttir"]).kind == "checked_in"
     # Refused at the door: nothing to send, ever.
-    assert not check_in(sqlite_db, "Evening", s["Pat Pending"]).kind.admitted
-    assert check_in(sqlite_db, "Evening", s["Carla Cancel"]).kind == "cancelled"
-    walk_in(sqlite_db, "Evening", name="Walter Walkin")
+    assert not check_in(db, "Evening", s["Pat Pending"]).kind.admitted
+    assert check_in(db, "Evening", s["Carla Cancel"]).kind == "cancelled"
+    walk_in(db, "Evening", name="Walter Walkin")
 
-    report = push(sqlite_db, client(pretix), "Evening", seeded.list_id)
+    report = push(db, client(pretix), "Evening", seeded.list_id)
     lines = by_name(report)
     assert [x.result for x in lines["José Müller"]] == ["sent"]
     assert [x.result for x in lines["Wei Zhang 张"]] == ["sent"]
@@ -92,7 +93,7 @@ def test_push_sends_the_door_check_ins_once_with_the_doors_time(pretix, sqlite_d
     assert entries(pretix, seeded, s["Pat Pending"]) == []
     assert entries(pretix, seeded, s["Carla Cancel"]) == []
 
-    again = push(sqlite_db, client(pretix), "Evening", seeded.list_id)
+    again = push(db, client(pretix), "Evening", seeded.list_id)
     assert again.lines == []
     assert again.earlier == len(report.lines)
     for name in ("José Müller", "Wei Zhang 张", "Anna Łukasiewicz", "Björk Guðmundsdóttir"):
