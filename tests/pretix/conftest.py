@@ -57,6 +57,12 @@ def pretix(
     # The first set-up takes minutes: show its progress instead of a silent terminal.
     quiet = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
     with quiet:
+        if not installed:
+            print(
+                f"\n[pretix] first-time set-up in {server.cache_dir}: installing pretix "
+                "(~1-6 min) and migrating its database (~2-5 min, longer on a busy machine); "
+                "later runs reuse both"
+            )
         try:
             server.start()
         except RuntimeError as exc:
