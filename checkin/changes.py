@@ -113,6 +113,18 @@ class FollowedUp:
     guest: GuestIdent
 
 
+@dataclass(frozen=True)
+class PretixSynced:
+    """Door actions pushed to a pretix check-in list (``target``: url, organizer, list)."""
+
+    event_id: int
+    target: str
+    sent: int
+    already: int
+    refused: int
+    skipped: int
+
+
 Change = (
     DoorLogged
     | AssignmentChanged
@@ -121,6 +133,7 @@ Change = (
     | HostsChanged
     | HostAnswered
     | FollowedUp
+    | PretixSynced
 )
 
 

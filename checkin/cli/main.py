@@ -35,7 +35,16 @@ def _event_parent(required: bool = True) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from checkin.cli import badges_cmd, guests, hosts, import_cmd, organiser, selftest_cmd, serve
+    from checkin.cli import (
+        badges_cmd,
+        guests,
+        hosts,
+        import_cmd,
+        organiser,
+        pretix_cmd,
+        selftest_cmd,
+        serve,
+    )
 
     parser = argparse.ArgumentParser(
         prog="checkin",
@@ -58,7 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = {"json": _json_parent(), "event": _event_parent(), "event?": _event_parent(False)}
-    for module in (guests, import_cmd, hosts, organiser, badges_cmd, selftest_cmd, serve):
+    for module in (
+        guests,
+        import_cmd,
+        hosts,
+        organiser,
+        badges_cmd,
+        selftest_cmd,
+        serve,
+        pretix_cmd,
+    ):
         module.register(sub, parents)
     return parser
 

@@ -291,3 +291,18 @@ class PrintLog(Base):
     printer: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default="sent")  # sent, failed
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PretixPush(Base):
+    """What a door action became at a pretix check-in list, so a second push sends only
+    what is new. ``target`` names the list: "<pretix url> <organizer> <list id>"."""
+
+    __tablename__ = "pretix_push"
+    checkin_id: Mapped[str] = mapped_column(
+        ForeignKey("checkin.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[str] = mapped_column(String(300), primary_key=True)
+    result: Mapped[str] = mapped_column(String(20))  # sent, already, refused, skipped
+    detail: Mapped[str] = mapped_column(Text, default="")
+    pretix_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # pretix's own time
+    pushed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

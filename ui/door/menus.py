@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ui.organiser import pretix_dialog
+
 if TYPE_CHECKING:
     from ui.door.window import DoorWindow
 
@@ -38,6 +40,7 @@ def build_menus(w: DoorWindow) -> None:
     event_menu.addSeparator()
     add(event_menu, "&Import guest list…", "Ctrl+I", org.open_import)
     add(event_menu, "&Export attendance…", "Ctrl+E", org.export_attendance)
+    add(event_menu, "Sync with &pretix…", None, lambda: pretix_dialog.open_for(w))
     reports = event_menu.addMenu("&Print lists")
     for kind, title in REPORTS:
         add(reports, title + "…", None, lambda _c=False, k=kind: org.save_report(k))
