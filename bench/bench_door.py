@@ -142,7 +142,7 @@ def run(quick: bool = False) -> list:
     rj, r, fj, f = (median(times[k]) for k in ("rj", "r", "fj", "f"))
     rows += [
         (
-            f"registrations / hosts present / scans of each kind",
+            "registrations / hosts present / scans of each kind",
             n,
             "",
             f"{HOSTS} hosts, {turns} each",

@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.common import ROOT, WORK, child_json, median
+from bench.common import ROOT, WORK, child_json
 
 DOORS = 4
 
