@@ -189,7 +189,7 @@ def run(quick: bool = False) -> list:
         trips_returning = _round_trips(db, returning.pop())
         trips_first = _round_trips(db, first.pop())
         # Throughput: each door its own arrivals (returning guests and first-timers mixed).
-        mixed = [c for pair in zip(returning, first) for c in pair]
+        mixed = [c for pair in zip(returning, first, strict=False) for c in pair]
         per_door = [mixed[k * per : (k + 1) * per] for k in range(DOORS)]
         seconds, doors = _doors_run(url, per_door)
         outcomes = [json.loads(line) for d in doors for line in d.lines if line.strip()]

@@ -240,7 +240,7 @@ class GuestIndex:
                 (quality * _FIELD_WEIGHT[field], field, i)
                 for i, (quality, _) in enumerate(kinds)
                 for field in (NAME, EMAIL, COMPANY)
-            ),  # fmt: skip
+            ),
             key=lambda t: -t[0],
         )
         for score, field, i in scored:
