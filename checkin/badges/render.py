@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from checkin.badges.data import BadgeData
 from checkin.badges.draw import draw_badge
 from checkin.badges.layout import layout_badge
+from checkin.badges.pdf_join import join_pdfs
 from checkin.badges.templates import BadgeTemplate
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,8 @@ def render_badges(
 
 class _Chunks:
     """reportlab's canvas keeps every page until it saves: badges go to a fresh canvas every
-    CHUNK_PAGES pages, each chunk is saved to a scratch file, and qpdf (through pikepdf)
-    joins them at the end, reading the pages from those files, so memory holds one chunk's
-    pages, not ten thousand."""
+    CHUNK_PAGES pages, each chunk is saved to a scratch file, and pdf_join streams them into
+    one file at the end, so memory holds one chunk's pages, not ten thousand."""
 
     def __init__(self, template: BadgeTemplate) -> None:
         self.template = template
@@ -133,19 +133,11 @@ class _Chunks:
 
 
 def _join(chunks: list[Path], title: str, out: str | os.PathLike[str] | BinaryIO) -> None:
-    import pikepdf
-
-    joined = pikepdf.Pdf.new()
-    sources = [pikepdf.Pdf.open(path) for path in chunks]
-    try:
-        for source in sources:
-            joined.pages.extend(source.pages)
-        joined.docinfo["/Title"] = title
-        joined.docinfo["/Creator"] = "Welcome Desk"
-        joined.save(os.fspath(out) if isinstance(out, str | os.PathLike) else out)
-    finally:
-        for source in sources:
-            source.close()
+    if isinstance(out, str | os.PathLike):
+        with open(out, "wb") as fh:
+            join_pdfs(chunks, fh, title, "Welcome Desk")
+    else:
+        join_pdfs(chunks, out, title, "Welcome Desk")
 
 
 def render_badge_pdf(badge: BadgeData, template: BadgeTemplate) -> bytes:

@@ -18,7 +18,7 @@ import bisect
 import heapq
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -81,11 +81,11 @@ class GuestIndex:
         self._symbol_names: dict[str, list[int]] = {}  # names with no word: ".", "🚀"
         self._live = 0
         self._name_ordered = 0  # slots below this are in name order (see from_records)
-        self._vocab: list[str] = []  # every word, sorted (as of the last sort)
+        self._vocab: tuple[list[str], ...] = ([], [], [])  # each field's words, sorted
         self._blob = ""  # name and company words, for inside-a-word search at C speed
         self._offsets = array("i")
         self._by_length: dict[int, list[str]] = {}  # name and company words by length
-        self._new_words: set[str] = set()  # words added since the last sort
+        self._new_words: tuple[set[str], ...] = (set(), set(), set())  # since the sort
         self._fuzzy_words: list[str] = []
 
     @classmethod
@@ -141,11 +141,10 @@ class GuestIndex:
         folded = (folded_name if folded_name is not None else fold(name), fold(email or ""))
         for field, text in ((NAME, folded[0]), (EMAIL, folded[1]), (COMPANY, fold(company or ""))):
             for word in set(_WORD.findall(text)):
-                known = bulk or self._known(word)  # in bulk, the vocabulary is sorted after
-                self._fields[field].add(word, slot)
+                new = self._fields[field].add(word, slot)
                 has_word |= field == NAME
-                if not known:
-                    self._new_words.add(word)
+                if new and not bulk:  # in bulk, the vocabulary is sorted after
+                    self._new_words[field].add(word)
         if not has_word:
             self._symbol_names.setdefault(_whole(name), []).append(slot)
 
@@ -180,7 +179,7 @@ class GuestIndex:
         if not tokens:  # only symbols or punctuation: the whole name, exactly
             found = self._symbol_names.get(_whole(stripped), [])
             return [self._hit(s, EXACT) for s in self._in_name_order(found)[:limit]]
-        if len(self._new_words) > RESORT_AFTER:
+        if sum(map(len, self._new_words)) > RESORT_AFTER:
             self._sort_vocabulary()
         if len(tokens) == 1:
             return self._best_of_levels(self._levels(tokens[0]), limit)
@@ -188,28 +187,25 @@ class GuestIndex:
 
     # -- one query word -----------------------------------------------------------------
 
-    def _word_qualities(self, token: str) -> Iterator[tuple[float, list[str]]]:
-        """Matching words by how well they match (best first): exact, prefix, inside, typo."""
-        exact = [token] if self._known(token) else []
-        lo = bisect.bisect_left(self._vocab, token)
-        hi = bisect.bisect_left(self._vocab, token + "\U0010ffff")
-        prefix = [w for w in self._vocab[lo:hi] if w != token]
-        prefix += [w for w in self._new_words if w.startswith(token) and w != token]
-        inside: list[str] = []
-        if len(token) >= 3:
-            seen = set(prefix) | {token}
-            for m in re.finditer(re.escape(token), self._blob):
-                word = self._fuzzy_word(m.start())
-                if word not in seen:
-                    seen.add(word)
-                    inside.append(word)
-            inside += [w for w in self._new_words if token in w and w not in seen]
-        yield EXACT, exact
-        yield PREFIX, prefix
-        yield INSIDE, inside
-        if len(token) >= 3 and len(exact) + len(prefix) + len(inside) < ENOUGH_WORDS:
-            for distance, words in sorted(self._typos(token).items()):
-                yield TYPO - 12.0 * distance, words
+    def _prefixed(self, field: int, token: str) -> list[str]:
+        """Words of one field that start with ``token`` (longer than it)."""
+        vocab = self._vocab[field]
+        lo = bisect.bisect_left(vocab, token)
+        hi = bisect.bisect_left(vocab, token + "\U0010ffff", lo)
+        words = [w for w in vocab[lo:hi] if w != token]
+        return words + [w for w in self._new_words[field] if w.startswith(token) and w != token]
+
+    def _inside(self, token: str) -> list[str]:
+        """Name and company words with ``token`` inside (not at the start)."""
+        found: dict[str, None] = {}
+        for m in re.finditer(re.escape(token), self._blob):
+            word = self._fuzzy_word(m.start())
+            if not word.startswith(token):
+                found[word] = None
+        for word in self._new_words[NAME] | self._new_words[COMPANY]:
+            if token in word and not word.startswith(token):
+                found[word] = None
+        return list(found)
 
     def _typos(self, token: str) -> dict[int, list[str]]:
         edits = 1 if len(token) <= 5 else 2  # one edit for short words, two for longer
@@ -221,8 +217,7 @@ class GuestIndex:
                     token, words, scorer=Levenshtein.distance, score_cutoff=edits, limit=50
                 ):
                     found.append((distance, word))
-        fuzzy_new = [w for w in self._new_words if self._is_fuzzy(w)]
-        for word in fuzzy_new:
+        for word in self._new_words[NAME] | self._new_words[COMPANY]:
             if (d := Levenshtein.distance(token, word, score_cutoff=edits)) <= edits:
                 found.append((d, word))
         by_distance: dict[int, list[str]] = {}
@@ -234,7 +229,21 @@ class GuestIndex:
     def _levels(self, token: str) -> Iterator[tuple[float, list]]:
         """(score, posting lists) for one query word, best score first, built lazily: a
         short fragment rarely needs more than the names that start with it."""
-        kinds = list(self._word_qualities(token))
+        inside = self._inside(token) if len(token) >= 3 else []
+        kinds: list[tuple[float, Callable[[int], list[str]]]] = [
+            (EXACT, lambda field: [token]),
+            (PREFIX, lambda field: self._prefixed(field, token)),
+            (INSIDE, lambda field: inside),
+        ]
+        if len(token) >= 3:
+            matched = len(inside) + self._known(token)
+            for field in (NAME, EMAIL, COMPANY):
+                if matched >= ENOUGH_WORDS:
+                    break
+                matched += len(self._prefixed(field, token))
+            if matched < ENOUGH_WORDS:  # nothing much matches as typed: a typo?
+                for distance, words in sorted(self._typos(token).items()):
+                    kinds.append((TYPO - 12.0 * distance, lambda field, w=words: w))
         scored = sorted(
             (
                 (quality * _FIELD_WEIGHT[field], field, i)
@@ -245,7 +254,7 @@ class GuestIndex:
         )
         for score, field, i in scored:
             get = self._fields[field].words.get
-            found = [p for w in kinds[i][1] if (p := get(w)) is not None]
+            found = [p for w in kinds[i][1](field) if (p := get(w)) is not None]
             if found:  # a word with one guest holds the slot itself (search_store.Postings)
                 yield score, [(p,) if type(p) is int else p for p in found]
 
@@ -349,13 +358,9 @@ class GuestIndex:
     def _known(self, word: str) -> bool:
         return any(word in f.words for f in self._fields)
 
-    def _is_fuzzy(self, word: str) -> bool:
-        return word in self._fields[NAME].words or word in self._fields[COMPANY].words
-
     def _sort_vocabulary(self) -> None:
-        words = set(self._fields[EMAIL].words)
-        fuzzy = sorted(set(self._fields[NAME].words) | set(self._fields[COMPANY].words))
-        self._vocab = sorted(words.union(fuzzy))
+        self._vocab = tuple(sorted(f.words) for f in self._fields)
+        fuzzy = sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY]))
         self._blob = "\n".join(fuzzy)
         self._offsets = array("i")
         pos = 0
@@ -365,7 +370,7 @@ class GuestIndex:
             pos += len(word) + 1
             self._by_length.setdefault(len(word), []).append(word)
         self._fuzzy_words = fuzzy
-        self._new_words = set()
+        self._new_words = (set(), set(), set())
 
     def _fuzzy_word(self, pos: int) -> str:
         return self._fuzzy_words[bisect.bisect_right(self._offsets, pos) - 1]
