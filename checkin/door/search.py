@@ -182,7 +182,7 @@ class GuestIndex:
         if sum(map(len, self._new_words)) > RESORT_AFTER:
             self._sort_vocabulary()
         if len(tokens) == 1:
-            return self._best_of_levels(self._levels(tokens[0]), limit)
+            return self._best_of_levels(tokens[0], limit)
         return self._best_of_all(tokens, limit)
 
     # -- one query word -----------------------------------------------------------------
@@ -226,7 +226,9 @@ class GuestIndex:
                 by_distance.setdefault(int(distance), []).append(word)
         return by_distance
 
-    def _levels(self, token: str) -> Iterator[tuple[float, list]]:
+    def _levels(
+        self, token: str, more: Callable[[], bool] = lambda: True
+    ) -> Iterator[tuple[float, list]]:
         """(score, posting lists) for one query word, best score first, built lazily: a
         short fragment rarely needs more than the names that start with it."""
         inside = self._inside(token) if len(token) >= 3 else []
@@ -253,18 +255,18 @@ class GuestIndex:
             key=lambda t: -t[0],
         )
         for score, field, i in scored:
+            if not more():  # the caller has all it needs: read no further
+                return
             get = self._fields[field].words.get
             found = [p for w in kinds[i][1](field) if (p := get(w)) is not None]
             if found:  # a word with one guest holds the slot itself (search_store.Postings)
                 yield score, [(p,) if type(p) is int else p for p in found]
 
-    def _best_of_levels(self, levels: Iterator[tuple[float, list]], limit: int) -> list:
+    def _best_of_levels(self, token: str, limit: int) -> list:
         """The best ``limit`` guests for one query word, reading as little as it can."""
         picked: dict[int, float] = {}
-        for score, lists in levels:
+        for score, lists in self._levels(token, lambda: len(picked) < limit):
             need = limit - len(picked)
-            if need <= 0:
-                break
             if sum(len(p) for p in lists) <= 4 * limit:
                 group = {s for p in lists for s in p if s not in picked}
             else:  # the first few in name order, of a sorted merge, and any added since
@@ -275,8 +277,9 @@ class GuestIndex:
                     if s not in picked:
                         group.add(s)
                 for p in lists:
-                    tail = p[bisect.bisect_left(p, self._name_ordered) :]
-                    group.update(s for s in tail if s not in picked)
+                    if p[-1] >= self._name_ordered:  # guests added since the index was built
+                        tail = p[bisect.bisect_left(p, self._name_ordered) :]
+                        group.update(s for s in tail if s not in picked)
             for s in self._in_name_order(group)[:need]:
                 picked[s] = score
         return self._ranked(picked, 1, limit)
