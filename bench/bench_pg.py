@@ -68,10 +68,16 @@ class DurableServer:
         self.executor.start()
         import psycopg
 
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True
-        ) as c:
-            c.execute('CREATE DATABASE "bench"')
+        admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        for attempt in range(60):  # a loaded machine may still be starting the server
+            try:
+                with psycopg.connect(admin, autocommit=True) as c:
+                    c.execute('CREATE DATABASE "bench"')
+                break
+            except psycopg.OperationalError:
+                if attempt == 59:
+                    raise
+                time.sleep(0.5)
         return f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench"
 
     def stop(self) -> None:
