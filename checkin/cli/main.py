@@ -7,7 +7,6 @@ an expected outcome (an unknown code, say) is not an error.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -98,10 +97,12 @@ def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(modules_for(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --version and --help end here, before logging loads
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not args.command:
         from checkin.cli.guests import run_gui
 
