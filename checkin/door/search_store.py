@@ -2,7 +2,7 @@
 
 A guest lives in a *slot*: one string holding name, email, company and code, one byte of
 state, and its registration id in an array. Registration ids and codes are found through
-open-addressing tables over integer arrays (16 bytes a guest each) instead of dicts of
+open-addressing tables over integer arrays (12 to 24 bytes a guest each) instead of dicts of
 strings and ints (over 100 bytes a guest each at a million guests).
 """
 
@@ -20,7 +20,7 @@ class SlotTable:
 
     def __init__(self, matches: Callable[[int, object], bool]) -> None:
         self._matches = matches
-        self._table = array("q", [_EMPTY]) * 8
+        self._table = array("i", [_EMPTY]) * 8  # slot, or empty / gone
         self._keys = array("q", [0]) * 8
         self._used = 0
 
@@ -64,9 +64,9 @@ class SlotTable:
     def _grow(self, room: int = 0) -> None:
         old = [(k, s) for k, s in zip(self._keys, self._table, strict=True) if s >= 0]
         size = len(self._table) * 2
-        while max(len(old), room) * 4 > size:
+        while max(len(old), room) * 2 > size:
             size *= 2
-        self._table = array("q", [_EMPTY]) * size
+        self._table = array("i", [_EMPTY]) * size
         self._keys = array("q", [0]) * size
         self._used = 0
         for key, slot in old:
