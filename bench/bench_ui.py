@@ -5,7 +5,6 @@ host board catching up after a check-in. Offscreen Qt, the real window, a real S
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import tempfile
 import time
@@ -37,7 +36,7 @@ def run() -> list[Row]:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
 
-    from bench.bench_core import _write_csv
+    from bench.common import people, write_guest_csv
     from checkin.door.engine import check_in
     from checkin.events import create_event
     from checkin.guestlist.importer import import_guest_list
@@ -53,7 +52,7 @@ def run() -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         folder = Path(tmp)
-        _write_csv(folder / "guests.csv", 50_000, 50, random.Random(9))
+        write_guest_csv(folder / "guests.csv", people(50_000, seed=9), hosts=50)
         db = open_database(f"sqlite:///{folder / 'ui.sqlite3'}")
         create_event(db, "Bench")
         import_guest_list(db, "Bench", folder / "guests.csv")
