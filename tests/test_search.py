@@ -127,3 +127,8 @@ def test_the_index_remembers_check_ins_and_statuses_by_guest():
     assert (hit.status, hit.checked_in, hit.registration_id) == ("cancelled", True, 500)
     assert idx.search("NC")[0].registration_id == 500
     assert len(idx) == 31
+
+
+def test_two_letters_swapped_in_a_short_name_is_one_typo():
+    idx = _index()
+    assert names(idx.search("cehn"))[0] == "Chen Wei"  # 4 letters: one edit allowed

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
 from checkin.door.search_store import SEP, Postings, SlotTable, int_key
@@ -208,17 +208,19 @@ class GuestIndex:
         return list(found)
 
     def _typos(self, token: str) -> dict[int, list[str]]:
-        edits = 1 if len(token) <= 5 else 2  # one edit for short words, two for longer
+        # One edit for short words, two for longer; two letters swapped count as one edit
+        # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
+        edits = 1 if len(token) <= 5 else 2
         found: list[tuple[int, str]] = []
         for n in range(len(token) - edits, len(token) + edits + 1):
             words = self._by_length.get(n)
             if words:
                 for word, distance, _ in process.extract(
-                    token, words, scorer=Levenshtein.distance, score_cutoff=edits, limit=50
+                    token, words, scorer=OSA.distance, score_cutoff=edits, limit=50
                 ):
                     found.append((distance, word))
         for word in self._new_words[NAME] | self._new_words[COMPANY]:
-            if (d := Levenshtein.distance(token, word, score_cutoff=edits)) <= edits:
+            if (d := OSA.distance(token, word, score_cutoff=edits)) <= edits:
                 found.append((d, word))
         by_distance: dict[int, list[str]] = {}
         for distance, word in sorted(found)[:50]:
