@@ -101,7 +101,7 @@ def run(quick: bool = False) -> list:
     from checkin.door.engine import check_in
     from checkin.journal.writer import Journal
 
-    n, turns = (10_000, 150) if quick else (50_000, 600)
+    n, turns = (5_000, 100) if quick else (50_000, 600)
     WORK.mkdir(exist_ok=True)
     rows: list = []
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
