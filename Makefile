@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: deps-test $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 screenshots: deps-test $(STAMP)
 	for size in 1280x720 1366x768 1920x1080; do \

@@ -94,3 +94,41 @@ def test_codes_that_differ_only_by_case_find_their_own_guest():
     idx.add(2, "Bob Two", None, None, "ABCdef123")
     assert idx.search("ABCdef123")[0].name == "Bob Two"
     assert idx.search("abcDEF123")[0].name == "Ann One"
+
+
+def _big_index(n: int = 300) -> GuestIndex:
+    names = [f"{first} {last}" for first in ("Sam", "Sara", "Sven") for last in range(n // 3)]
+    return GuestIndex.from_records(
+        (i + 1, f"{name}", f"x{i}@example.org", "Acme", f"K{i}", "registered", False)
+        for i, name in enumerate(reversed(names))
+    )
+
+
+def test_a_short_fragment_matching_many_guests_gives_the_first_by_name():
+    idx = _big_index()
+    hits = names(idx.search("s", limit=5))
+    assert hits == sorted(hits) and hits[0] == "Sam 0"
+    assert len(hits) == 5
+
+
+def test_a_guest_added_after_the_index_was_built_is_ranked_by_name_too():
+    idx = _big_index()
+    idx.add(9999, "Saba Aaronson", None, None, "NEW")
+    assert names(idx.search("s", limit=3))[0] == "Saba Aaronson"
+    idx.remove(9999)
+    assert "Saba Aaronson" not in names(idx.search("saba"))
+
+
+def test_the_index_remembers_check_ins_and_statuses_by_guest():
+    idx = _big_index(30)
+    idx.add(500, "Nina Cancelled", None, None, "NC", "cancelled", False)
+    idx.set_checked_in(500, True)
+    (hit,) = idx.search("nina")
+    assert (hit.status, hit.checked_in, hit.registration_id) == ("cancelled", True, 500)
+    assert idx.search("NC")[0].registration_id == 500
+    assert len(idx) == 31
+
+
+def test_two_letters_swapped_in_a_short_name_is_one_typo():
+    idx = _index()
+    assert names(idx.search("cehn"))[0] == "Chen Wei"  # 4 letters: one edit allowed

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import logging
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image
@@ -16,9 +18,11 @@ from reportlab.pdfgen.canvas import Canvas
 from checkin.badges.data import BadgeData
 from checkin.badges.draw import draw_badge
 from checkin.badges.layout import layout_badge
+from checkin.badges.pdf_join import join_pdfs
 from checkin.badges.templates import BadgeTemplate
 
 log = logging.getLogger(__name__)
+CHUNK_PAGES = 250  # pages a canvas holds before it is saved and a fresh one started
 
 
 @dataclass
@@ -53,11 +57,8 @@ def render_badges(
             f"start_position must be 1..{template.per_page} for {template.name}, "
             f"got {start_position}"
         )
-    target = os.fspath(out) if isinstance(out, str | os.PathLike) else out
-    canvas = Canvas(target, pagesize=template.page_size, pageCompression=1)
-    canvas.setTitle(f"Badges ({template.name})")
-    canvas.setCreator("Welcome Desk")
     report = RenderReport(pages=0, badges=0)
+    chunks = _Chunks(template)
     slot = start_position - 1
     for badge in badges:
         aspect = _logo_aspect(badge.logo_path) if badge.logo_path else None
@@ -66,21 +67,77 @@ def render_badges(
                 f"badge {report.badges + 1}: logo {badge.logo_path} could not be read; left off"
             )
         layout = layout_badge(badge, template, logo_aspect=aspect)
-        draw_badge(canvas, layout, *template.slot_origin(slot))
+        draw_badge(chunks.canvas, layout, *template.slot_origin(slot))
         report.badges += 1
         report.warnings += [f"badge {report.badges}: {w}" for w in layout.warnings]
         slot += 1
         if slot == template.per_page:
-            canvas.showPage()
+            chunks.end_page()
             report.pages += 1
             slot = 0
     if report.badges == 0:
         raise ValueError("no badges to render")
     if slot != 0:
-        canvas.showPage()
+        chunks.end_page()
         report.pages += 1
-    canvas.save()
+    chunks.write(out)
     return report
+
+
+class _Chunks:
+    """reportlab's canvas keeps every page until it saves: badges go to a fresh canvas every
+    CHUNK_PAGES pages, each chunk is saved to a scratch file, and pdf_join streams them into
+    one file at the end, so memory holds one chunk's pages, not ten thousand."""
+
+    def __init__(self, template: BadgeTemplate) -> None:
+        self.template = template
+        self._scratch = tempfile.TemporaryDirectory(prefix="welcome-desk-badges-")
+        self.done: list[Path] = []
+        self.canvas = self._new_canvas()
+        self._pages = 0
+
+    def _new_canvas(self) -> Canvas:
+        path = Path(self._scratch.name) / f"chunk-{len(self.done):05d}.pdf"
+        canvas = Canvas(str(path), pagesize=self.template.page_size, pageCompression=1)
+        canvas.setTitle(f"Badges ({self.template.name})")
+        canvas.setCreator("Welcome Desk")
+        self._path = path
+        return canvas
+
+    def end_page(self) -> None:
+        self.canvas.showPage()
+        self._pages += 1
+        if self._pages == CHUNK_PAGES:
+            self._save_chunk()
+
+    def _save_chunk(self) -> None:
+        self.canvas.save()
+        self.done.append(self._path)
+        self.canvas = self._new_canvas()
+        self._pages = 0
+
+    def write(self, out: str | os.PathLike[str] | BinaryIO) -> None:
+        try:
+            if self._pages or not self.done:
+                self._save_chunk()
+            if len(self.done) == 1:  # one chunk (a badge at the door): reportlab's file as is
+                data = self.done[0].read_bytes()
+                if isinstance(out, str | os.PathLike):
+                    Path(out).write_bytes(data)
+                else:
+                    out.write(data)
+            else:
+                _join(self.done, f"Badges ({self.template.name})", out)
+        finally:
+            self._scratch.cleanup()
+
+
+def _join(chunks: list[Path], title: str, out: str | os.PathLike[str] | BinaryIO) -> None:
+    if isinstance(out, str | os.PathLike):
+        with open(out, "wb") as fh:
+            join_pdfs(chunks, fh, title, "Welcome Desk")
+    else:
+        join_pdfs(chunks, out, title, "Welcome Desk")
 
 
 def render_badge_pdf(badge: BadgeData, template: BadgeTemplate) -> bytes:

@@ -55,8 +55,14 @@ def register(sub, parents) -> None:
     c.set_defaults(handler=run_event_list)
     event_key.register(esub, parents)
 
-    p = sub.add_parser("scan", help="check in one code", parents=[j, e])
-    p.add_argument("code")
+    p = sub.add_parser(
+        "scan",
+        help="check in one code (or, with -, every code read from standard input)",
+        description="With CODE '-', reads codes from standard input, one a line, and prints "
+        "one JSON outcome a line as each is committed (a serial scanner, a scripted door).",
+        parents=[j, e],
+    )
+    p.add_argument("code", help="the scanned code, or - to read codes from standard input")
     p.add_argument("--device", default="command line", help="door name shown to other doors")
     p.add_argument("--nonce", help="repeat-safe id of this scan (default: a new one)")
     p.set_defaults(handler=run_scan)
@@ -159,6 +165,8 @@ def run_scan(args: argparse.Namespace) -> int:
     from checkin.door.engine import check_in
 
     db = _db(args)
+    if args.code == "-":
+        return _scan_stream(args, db, sys.stdin)
     outcome = check_in(
         db,
         args.event,
@@ -169,6 +177,34 @@ def run_scan(args: argparse.Namespace) -> int:
     )
     show(args, outcome.as_json(), describe(outcome))
     return 0
+
+
+def _scan_stream(args: argparse.Namespace, db, lines) -> int:
+    """One JSON outcome a line, printed (and flushed) as each check-in is committed: the
+    door's own path, journal included. A code that fails prints an error line; the rest go on."""
+    import json
+
+    from checkin.door.engine import check_in
+    from checkin.errors import CheckinError, InvalidInput
+
+    if args.nonce:
+        raise InvalidInput("--nonce names one scan: it cannot go with '-' (many scans).")
+    journal = _journal(args, db, args.device)
+    failed = 0
+    for line in lines:
+        code = line.strip()
+        if not code:
+            continue
+        try:
+            doc = check_in(db, args.event, code, device=args.device, journal=journal).as_json()
+        except CheckinError as exc:
+            failed += 1
+            doc = {"code": code, "error": str(exc)}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+    if journal is not None:
+        journal.close()
+    return 1 if failed else 0
 
 
 def run_search(args: argparse.Namespace) -> int:

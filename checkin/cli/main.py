@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from checkin import __version__
-from checkin.cli import failures
 from checkin.errors import CheckinError, ImportRefused
 
 EXIT_ERROR = 1
@@ -34,17 +33,54 @@ def _event_parent(required: bool = True) -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from checkin.cli import (
-        badges_cmd,
-        guests,
-        hosts,
-        import_cmd,
-        organiser,
-        pretix_cmd,
-        selftest_cmd,
-        serve,
-    )
+# Which module registers each command, so a one-shot command imports only its own module
+# (not reportlab for `scan`, nor anything for `--version`). A command missing here still
+# works: every module is registered then, only slower.
+COMMAND_MODULES = {
+    **dict.fromkeys(
+        ("gui", "demo", "event", "scan", "search", "walkin", "undo", "export", "codes"), "guests"
+    ),
+    "import": "import_cmd",
+    **dict.fromkeys(
+        ("host", "hosts", "met", "release", "reassign", "checkout", "simulate", "followed-up"),
+        "hosts",
+    ),
+    "serve": "serve",
+    "pretix": "pretix_cmd",
+    **dict.fromkeys(("report", "merge", "forget", "purge"), "organiser"),
+    **dict.fromkeys(("badges", "templates"), "badges_cmd"),
+    "selftest": "selftest_cmd",
+}
+ALL_MODULES = (
+    "guests",
+    "import_cmd",
+    "hosts",
+    "organiser",
+    "badges_cmd",
+    "selftest_cmd",
+    "serve",
+    "pretix_cmd",
+)
+_GLOBAL_OPTIONS_WITH_VALUE = ("--database", "-d", "--journal-folder")
+
+
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command modules needed to parse ``argv``: the command's own, none for a bare
+    ``--version`` (or the window), every one for help or a command not in the table."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _GLOBAL_OPTIONS_WITH_VALUE:
+            next(tokens, None)
+        elif token in ("-h", "--help"):
+            return ALL_MODULES
+        elif not token.startswith("-"):
+            module = COMMAND_MODULES.get(token)
+            return (module,) if module else ALL_MODULES
+    return ()
+
+
+def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParser:
+    import importlib
 
     parser = argparse.ArgumentParser(
         prog="checkin",
@@ -67,25 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = {"json": _json_parent(), "event": _event_parent(), "event?": _event_parent(False)}
-    for module in (
-        guests,
-        import_cmd,
-        hosts,
-        organiser,
-        badges_cmd,
-        selftest_cmd,
-        serve,
-        pretix_cmd,
-    ):
-        module.register(sub, parents)
+    for name in modules:
+        importlib.import_module(f"checkin.cli.{name}").register(sub, parents)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    failures.configure_logging()
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser = build_parser(modules_for(argv))
+    args = parser.parse_args(argv)  # --version and --help end here, before logging loads
+    from checkin.cli import failures
+
+    failures.configure_logging()  # one line a record, never a traceback
     if not args.command:
         from checkin.cli.guests import run_gui
 

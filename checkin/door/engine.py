@@ -16,8 +16,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from checkin import changes
 from checkin.changes import DoorLogged, GuestIdent
@@ -88,6 +88,7 @@ class _Reg:
     host_id: int | None
     email_key: str | None
     external_id: str | None
+    been_before: bool | None = None  # checked in at an earlier event (read with the guest)
 
     def ident(self) -> GuestIdent:
         return GuestIdent(
@@ -111,6 +112,19 @@ class _Reg:
             interests=split_tags(self.interests),
         )
 
+
+_EARLIER_REG = aliased(Registration)
+# Read with the guest, in the same statement: on PostgreSQL every statement is a round trip.
+_BEEN_BEFORE = (
+    exists()
+    .where(
+        _EARLIER_REG.person_id == Registration.person_id,
+        _EARLIER_REG.event_id != Registration.event_id,
+        _EARLIER_REG.checked_in_at.is_not(None),
+        _EARLIER_REG.checked_in_at < bindparam("now"),
+    )
+    .label("been_before")
+)
 
 _REG_SELECT = (
     select(
@@ -145,20 +159,16 @@ _REG_SELECT = (
 # statement and the ORM's execute machinery cost more than the durable commit itself.
 # Two doors scanning one guest at once: the row lock makes the second wait, then see the
 # first's check-in. NO KEY UPDATE still lets others insert rows referencing this guest.
-_BY_CODE = _REG_SELECT.where(
-    Registration.event_id == bindparam("event_id"), Registration.code == bindparam("code")
-).with_for_update(of=Registration, key_share=True)
+_BY_CODE = (
+    _REG_SELECT.add_columns(_BEEN_BEFORE)
+    .where(Registration.event_id == bindparam("event_id"), Registration.code == bindparam("code"))
+    .with_for_update(of=Registration, key_share=True)
+)
 _BY_ID = _REG_SELECT.where(Registration.id == bindparam("rid"))
-_BY_ID_LOCKED = _BY_ID.with_for_update(of=Registration, key_share=True)
-_EARLIER = (
-    select(Registration.id)
-    .where(
-        Registration.person_id == bindparam("person_id"),
-        Registration.event_id != bindparam("event_id"),
-        Registration.checked_in_at.is_not(None),
-        Registration.checked_in_at < bindparam("now"),
-    )
-    .limit(1)
+_BY_ID_LOCKED = (
+    _REG_SELECT.add_columns(_BEEN_BEFORE)
+    .where(Registration.id == bindparam("rid"))
+    .with_for_update(of=Registration, key_share=True)
 )
 _LOG = insert(CheckIn)
 _PROJECT = (
@@ -182,11 +192,11 @@ def _load(session: Session, stmt, **params) -> _Reg | None:
     return _Reg(*row) if row is not None else None
 
 
-def _load_by_code(session: Session, event_id: int, code: str) -> _Reg | None:
+def _load_by_code(session: Session, event_id: int, code: str, now: dt.datetime) -> _Reg | None:
     code = code.strip()
-    reg = _load(session, _BY_CODE, event_id=event_id, code=code)
+    reg = _load(session, _BY_CODE, event_id=event_id, code=code, now=now)
     if reg is None and (app := normalise_app_code(code)) and app != code:
-        reg = _load(session, _BY_CODE, event_id=event_id, code=app)
+        reg = _load(session, _BY_CODE, event_id=event_id, code=app, now=now)
     return reg
 
 
@@ -202,13 +212,11 @@ def replayed_outcome(session: Session, event, code: str, nonce: str) -> Outcome 
     return _outcome(session, event, reg, kind, code, replayed=True)
 
 
-def _first_timer(session: Session, reg: _Reg, now: dt.datetime) -> bool:
-    def been_before() -> bool:
-        params = {"person_id": reg.person_id, "event_id": reg.event_id, "now": now}
-        return session.connection().execute(_EARLIER, params).first() is not None
-
+def _first_timer(reg: _Reg) -> bool:
     return is_first_timer(
-        is_host=reg.host_id is not None, list_says=reg.first_time_flag, been_before=been_before
+        is_host=reg.host_id is not None,
+        list_says=reg.first_time_flag,
+        been_before=lambda: bool(reg.been_before),
     )
 
 
@@ -269,21 +277,21 @@ def check_in_in_session(
 ) -> Outcome:
     """The whole check-in, inside the caller's write transaction.
 
-    The common case (a guest arriving) is three statements: one read of the guest, the log
-    insert and the projection update (plus a history probe when the list does not say
-    whether they are new). With ``probe_nonce=False`` a repeated nonce is found by the
-    unique constraint on insert instead of a probe first: the caller retries with a probe.
+    The common case (a guest arriving) is three statements: one read of the guest (with
+    whether they came to an earlier event), the log insert and the projection update. With
+    ``probe_nonce=False`` a repeated nonce is found by the unique constraint on insert
+    instead of a probe first: the caller retries with a probe.
     """
     conn = session.connection()
     if probe_nonce and (replay := replayed_outcome(session, event, code, nonce)) is not None:
         return replay
     if registration_id is not None:
-        reg = _load(session, _BY_ID_LOCKED, rid=registration_id)
+        reg = _load(session, _BY_ID_LOCKED, rid=registration_id, now=now)
     else:
-        reg = _load_by_code(session, event.id, code)
+        reg = _load_by_code(session, event.id, code, now)
     earlier_code = False
     if reg is None and (tonight := same_person_tonight(session, event, code)) is not None:
-        reg, earlier_code = _load(session, _BY_ID_LOCKED, rid=tonight), True
+        reg, earlier_code = _load(session, _BY_ID_LOCKED, rid=tonight, now=now), True
     if reg is None:
         return _unadmitted(session, event, code)
     if reg.status != "registered" and (
@@ -315,7 +323,7 @@ def check_in_in_session(
     if returning:
         conn.execute(_BACK_AGAIN, {"b_id": reg.id})
     else:
-        reg.first_time = _first_timer(session, reg, now)
+        reg.first_time = _first_timer(reg)
         reg.checked_in_at, reg.checked_in_device, reg.checkin_id = now, device, log_id
         params = {"b_id": reg.id, "b_at": now, "b_device": device, "b_log": log_id}
         conn.execute(_PROJECT, {**params, "b_first": reg.first_time})

@@ -5,8 +5,11 @@ split into words; each must match a word of the guest: exactly, as a prefix, ins
 (for words of 3+ letters) within a small edit distance ("mullr" finds Müller). Guests are
 ranked by how well their words matched, names before companies, then alphabetically.
 
-Typo tolerance runs over the vocabulary of distinct words, not over guests, so it stays
-fast on 50,000 registrations (see ``make bench``).
+Sized for a big conference (``make bench``: a million guests): guests sit in compact slots
+(search_store.py), in name order when the index is built from a list, so the best few of a
+huge match ("a") are read off sorted postings without scoring every guest. Inside-a-word
+and typo matching run over the words of names and companies only: an email's own part
+("j.smith82") is unique to each guest and found exactly or by its start.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
+from checkin.door.search_store import SEP, Postings, SlotTable, int_key
 from checkin.events import find_event
 from checkin.store.db import Database
 from checkin.store.models import Person, Registration
@@ -31,6 +37,8 @@ _FIELD_WEIGHT = {NAME: 1.0, EMAIL: 0.8, COMPANY: 0.7}
 # How well a query word matched a guest's word (0-100).
 EXACT, PREFIX, INSIDE, TYPO = 100.0, 92.0, 80.0, 80.0
 ENOUGH_WORDS = 5  # with this many real matches, typo search would only add noise
+CODE = 3
+RESORT_AFTER = 2_000  # new words before the sorted vocabulary is rebuilt
 
 
 @dataclass(frozen=True)
@@ -56,40 +64,45 @@ class SearchHit:
         }
 
 
-@dataclass
-class _Entry:
-    registration_id: int
-    name: str
-    email: str | None
-    company: str | None
-    code: str
-    status: str
-    checked_in: bool
-    sort_key: str
+GuestRecord = tuple  # (registration id, name, email, company, code, status, checked in)
 
 
 class GuestIndex:
-    """In-memory search index of one event's guests. Rebuild (or ``update``) on change."""
+    """In-memory search index of one event's guests; ``add``/``remove`` keep it current."""
 
     def __init__(self) -> None:
-        self._entries: dict[int, _Entry] = {}
-        # word -> {registration id: best field of that word for the guest}
-        self._postings: dict[str, dict[int, int]] = {}
-        # Code -> registration id, exactly as written (pretix secrets differ by case) and
-        # folded (typed by hand); exact wins.
-        self._codes: dict[str, int] = {}
-        self._codes_exact: dict[str, int] = {}
-        self._words_of: dict[int, set[str]] = {}
-        # Folded whole name -> guests: finds a name with no word in it (".", "\\", kaomoji).
-        self._whole_names: dict[str, set[int]] = {}
-        self._vocab: list[str] = []
-        self._blob = ""
-        self._offsets: list[int] = []
-        self._by_length: dict[int, list[str]] = {}
-        self._vocab_dirty = False
+        self._text: list[str | None] = []  # slot -> name SEP email SEP company SEP code
+        self._rids = array("q")
+        self._state = bytearray()  # bit 0: checked in; the rest: index into _statuses
+        self._statuses = ["registered"]
+        self._by_rid = SlotTable(lambda slot, rid: self._rids[slot] == rid)
+        self._by_code = SlotTable(lambda slot, code: fold(self._field(slot, CODE)) == code)
+        self._fields = (Postings(), Postings(), Postings())  # NAME, EMAIL, COMPANY
+        self._symbol_names: dict[str, list[int]] = {}  # names with no word: ".", "🚀"
+        self._live = 0
+        self._name_ordered = 0  # slots below this are in name order (see from_records)
+        self._vocab: tuple[list[str], ...] = ([], [], [])  # each field's words, sorted
+        self._blob = ""  # name and company words, for inside-a-word search at C speed
+        self._offsets = array("i")
+        self._by_length: dict[int, list[str]] = {}  # name and company words by length
+        self._new_words: tuple[set[str], ...] = (set(), set(), set())  # since the sort
+        self._fuzzy_words: list[str] = []
+
+    @classmethod
+    def from_records(cls, records: Iterable[GuestRecord]) -> GuestIndex:
+        """An index of many guests at once, stored in name order (what ranking needs)."""
+        index = cls()
+        keyed = sorted(((fold(r[1]), r[0]), r) for r in records)
+        index._by_rid.reserve(len(keyed))
+        index._by_code.reserve(len(keyed))
+        for (folded_name, _), record in keyed:
+            index._add(*record, folded_name=folded_name, bulk=True)
+        index._name_ordered = len(index._text)
+        index._sort_vocabulary()
+        return index
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._live
 
     def add(
         self,
@@ -102,126 +115,270 @@ class GuestIndex:
         checked_in: bool = False,
     ) -> None:
         self.remove(registration_id)
-        self._entries[registration_id] = _Entry(
-            registration_id, name, email, company, code, status, checked_in, fold(name)
-        )
-        words: set[str] = set()
-        for field, text in ((NAME, name), (EMAIL, email), (COMPANY, company)):
-            for word in _WORD.findall(fold(text or "")):
-                slot = self._postings.get(word)
-                if slot is None:
-                    slot = self._postings[word] = {}
-                    self._vocab_dirty = True
-                if slot.get(registration_id, 99) > field:
-                    slot[registration_id] = field
-                words.add(word)
-        self._words_of[registration_id] = words
-        self._whole_names.setdefault(_whole(name), set()).add(registration_id)
-        self._codes[fold(code)] = registration_id
-        self._codes_exact[code] = registration_id
+        self._add(registration_id, name, email, company, code, status, checked_in)
+
+    def _add(
+        self,
+        registration_id: int,
+        name: str,
+        email: str | None,
+        company: str | None,
+        code: str,
+        status: str,
+        checked_in: bool,
+        *,
+        folded_name: str | None = None,
+        bulk: bool = False,
+    ) -> None:
+        slot = len(self._text)
+        self._text.append(SEP.join((name, email or "", company or "", code)))
+        self._rids.append(registration_id)
+        self._state.append(self._state_byte(status, checked_in))
+        self._by_rid.add(registration_id, slot)
+        self._by_code.add(int_key(fold(code)), slot)
+        self._live += 1
+        has_word = False
+        folded = (folded_name if folded_name is not None else fold(name), fold(email or ""))
+        for field, text in ((NAME, folded[0]), (EMAIL, folded[1]), (COMPANY, fold(company or ""))):
+            for word in set(_WORD.findall(text)):
+                new = self._fields[field].add(word, slot)
+                has_word |= field == NAME
+                if new and not bulk:  # in bulk, the vocabulary is sorted after
+                    self._new_words[field].add(word)
+        if not has_word:
+            self._symbol_names.setdefault(_whole(name), []).append(slot)
 
     def remove(self, registration_id: int) -> None:
-        entry = self._entries.pop(registration_id, None)
-        if entry is None:
+        slot = self._slot(registration_id)
+        if slot is None:
             return
-        self._codes.pop(fold(entry.code), None)
-        self._codes_exact.pop(entry.code, None)
-        same_name = self._whole_names.get(_whole(entry.name), set())
-        same_name.discard(registration_id)
-        if not same_name:
-            self._whole_names.pop(_whole(entry.name), None)
-        for word in self._words_of.pop(registration_id, ()):
-            del self._postings[word][registration_id]
-            if not self._postings[word]:
-                del self._postings[word]
-                self._vocab_dirty = True
+        name, email, company, code = self._text[slot].split(SEP)  # type: ignore[union-attr]
+        for field, text in ((NAME, name), (EMAIL, email), (COMPANY, company)):
+            for word in set(_WORD.findall(fold(text))):
+                self._fields[field].remove(word, slot)
+        if (same := self._symbol_names.get(_whole(name))) and slot in same:
+            same.remove(slot)
+            if not same:
+                del self._symbol_names[_whole(name)]
+        self._by_rid.remove(registration_id, slot)
+        self._by_code.remove(int_key(fold(code)), slot)
+        self._text[slot] = None
+        self._live -= 1
 
     def set_checked_in(self, registration_id: int, checked_in: bool) -> None:
-        if (e := self._entries.get(registration_id)) is not None:
-            e.checked_in = checked_in
-
-    def _vocabulary(self) -> list[str]:
-        if self._vocab_dirty:
-            self._vocab = sorted(self._postings)
-            # One string of every word, for substring search at C speed; offsets map a hit
-            # back to its word. Words by length, so typo search only compares near lengths.
-            self._blob = "\n".join(self._vocab)
-            self._offsets = []
-            pos = 0
-            for word in self._vocab:
-                self._offsets.append(pos)
-                pos += len(word) + 1
-            self._by_length = {}
-            for word in self._vocab:
-                self._by_length.setdefault(len(word), []).append(word)
-            self._vocab_dirty = False
-        return self._vocab
-
-    def _word_matches(self, token: str) -> dict[str, float]:
-        """Vocabulary words matching one query word, with a 0-100 quality."""
-        found: dict[str, float] = {}
-        vocab = self._vocabulary()
-        if token in self._postings:
-            found[token] = EXACT
-        # Prefix matches are a contiguous run in the sorted vocabulary.
-        i = bisect.bisect_left(vocab, token)
-        while i < len(vocab) and vocab[i].startswith(token):
-            found.setdefault(vocab[i], PREFIX)
-            i += 1
-        if len(token) >= 3:
-            for m in re.finditer(re.escape(token), self._blob):
-                word = vocab[bisect.bisect_right(self._offsets, m.start()) - 1]
-                found.setdefault(word, INSIDE)
-        if len(token) >= 3 and len(found) < ENOUGH_WORDS:
-            # A typo: one edit for short words, two for longer ones.
-            edits = 1 if len(token) <= 5 else 2
-            near = [
-                w
-                for n in range(len(token) - edits, len(token) + edits + 1)
-                for w in self._by_length.get(n, ())
-            ]
-            for word, distance, _ in process.extract(
-                token, near, scorer=Levenshtein.distance, score_cutoff=edits, limit=50
-            ):
-                found.setdefault(word, TYPO - 12.0 * distance)
-        return found
+        if (slot := self._slot(registration_id)) is not None:
+            self._state[slot] = (self._state[slot] & ~1) | int(checked_in)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        folded = fold(text.strip())
-        exact = self._codes_exact.get(text.strip())
-        if exact is not None or folded in self._codes:  # a code finds its guest first
-            e = self._entries[exact if exact is not None else self._codes[folded]]
-            return [self._hit(e, 100.0)]
+        stripped = text.strip()
+        folded = fold(stripped)
+        if folded and (by_code := list(self._by_code.find(int_key(folded), folded))):
+            exact = [s for s in by_code if self._field(s, CODE) == stripped]
+            return [self._hit(exact[0] if exact else by_code[0], 100.0)]  # a code first
         tokens = _WORD.findall(folded)
         if not tokens:  # only symbols or punctuation: the whole name, exactly
-            found = self._whole_names.get(_whole(text), ())
-            entries = sorted((self._entries[rid] for rid in found), key=lambda e: e.sort_key)
-            return [self._hit(e, EXACT) for e in entries[:limit]]
-        totals: dict[int, float] | None = None
-        for token in tokens:
-            per_guest: dict[int, float] = {}
-            for word, quality in self._word_matches(token).items():
-                for rid, field in self._postings[word].items():
-                    score = quality * _FIELD_WEIGHT[field]
-                    if score > per_guest.get(rid, 0.0):
-                        per_guest[rid] = score
-            if totals is None:
-                totals = per_guest
-            else:
-                totals = {rid: totals[rid] + s for rid, s in per_guest.items() if rid in totals}
+            found = self._symbol_names.get(_whole(stripped), [])
+            return [self._hit(s, EXACT) for s in self._in_name_order(found)[:limit]]
+        if sum(map(len, self._new_words)) > RESORT_AFTER:
+            self._sort_vocabulary()
+        if len(tokens) == 1:
+            return self._best_of_levels(tokens[0], limit)
+        return self._best_of_all(tokens, limit)
+
+    # -- one query word -----------------------------------------------------------------
+
+    def _prefixed(self, field: int, token: str) -> list[str]:
+        """Words of one field that start with ``token`` (longer than it)."""
+        vocab = self._vocab[field]
+        lo = bisect.bisect_left(vocab, token)
+        hi = bisect.bisect_left(vocab, token + "\U0010ffff", lo)
+        words = [w for w in vocab[lo:hi] if w != token]
+        return words + [w for w in self._new_words[field] if w.startswith(token) and w != token]
+
+    def _inside(self, token: str) -> list[str]:
+        """Name and company words with ``token`` inside (not at the start)."""
+        found: dict[str, None] = {}
+        for m in re.finditer(re.escape(token), self._blob):
+            word = self._fuzzy_word(m.start())
+            if not word.startswith(token):
+                found[word] = None
+        for word in self._new_words[NAME] | self._new_words[COMPANY]:
+            if token in word and not word.startswith(token):
+                found[word] = None
+        return list(found)
+
+    def _typos(self, token: str) -> dict[int, list[str]]:
+        # One edit for short words, two for longer; two letters swapped count as one edit
+        # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
+        edits = 1 if len(token) <= 5 else 2
+        found: list[tuple[int, str]] = []
+        for n in range(len(token) - edits, len(token) + edits + 1):
+            words = self._by_length.get(n)
+            if words:
+                for word, distance, _ in process.extract(
+                    token, words, scorer=OSA.distance, score_cutoff=edits, limit=50
+                ):
+                    found.append((distance, word))
+        for word in self._new_words[NAME] | self._new_words[COMPANY]:
+            if (d := OSA.distance(token, word, score_cutoff=edits)) <= edits:
+                found.append((d, word))
+        by_distance: dict[int, list[str]] = {}
+        for distance, word in sorted(found)[:50]:
+            if word != token:
+                by_distance.setdefault(int(distance), []).append(word)
+        return by_distance
+
+    def _levels(
+        self, token: str, more: Callable[[], bool] = lambda: True
+    ) -> Iterator[tuple[float, list]]:
+        """(score, posting lists) for one query word, best score first, built lazily: a
+        short fragment rarely needs more than the names that start with it."""
+        inside = self._inside(token) if len(token) >= 3 else []
+        kinds: list[tuple[float, Callable[[int], list[str]]]] = [
+            (EXACT, lambda field: [token]),
+            (PREFIX, lambda field: self._prefixed(field, token)),
+            (INSIDE, lambda field: inside),
+        ]
+        if len(token) >= 3:
+            matched = len(inside) + self._known(token)
+            for field in (NAME, EMAIL, COMPANY):
+                if matched >= ENOUGH_WORDS:
+                    break
+                matched += len(self._prefixed(field, token))
+            if matched < ENOUGH_WORDS:  # nothing much matches as typed: a typo?
+                for distance, words in sorted(self._typos(token).items()):
+                    kinds.append((TYPO - 12.0 * distance, lambda field, w=words: w))
+        scored = sorted(
+            (
+                (quality * _FIELD_WEIGHT[field], field, i)
+                for i, (quality, _) in enumerate(kinds)
+                for field in (NAME, EMAIL, COMPANY)
+            ),
+            key=lambda t: -t[0],
+        )
+        for score, field, i in scored:
+            if not more():  # the caller has all it needs: read no further
+                return
+            get = self._fields[field].words.get
+            found = [p for w in kinds[i][1](field) if (p := get(w)) is not None]
+            if found:  # a word with one guest holds the slot itself (search_store.Postings)
+                yield score, [(p,) if type(p) is int else p for p in found]
+
+    def _best_of_levels(self, token: str, limit: int) -> list:
+        """The best ``limit`` guests for one query word, reading as little as it can."""
+        picked: dict[int, float] = {}
+        for score, lists in self._levels(token, lambda: len(picked) < limit):
+            need = limit - len(picked)
+            if sum(len(p) for p in lists) <= 4 * limit:
+                group = {s for p in lists for s in p if s not in picked}
+            else:  # the first few in name order, of a sorted merge, and any added since
+                group = set()
+                for s in heapq.merge(*lists):
+                    if s >= self._name_ordered or len(group) >= need:
+                        break
+                    if s not in picked:
+                        group.add(s)
+                for p in lists:
+                    if p[-1] >= self._name_ordered:  # guests added since the index was built
+                        tail = p[bisect.bisect_left(p, self._name_ordered) :]
+                        group.update(s for s in tail if s not in picked)
+            for s in self._in_name_order(group)[:need]:
+                picked[s] = score
+        return self._ranked(picked, 1, limit)
+
+    # -- several query words: each must match ---------------------------------------------
+
+    def _best_of_all(self, tokens: list[str], limit: int) -> list:
+        levels = [list(self._levels(t)) for t in tokens]
+        levels.sort(key=lambda lv: sum(len(p) for _, lists in lv for p in lists))
+        totals: dict[int, float] = {}
+        for score, lists in levels[0]:  # the rarest word first: the fewest guests to score
+            for p in lists:
+                for s in p:
+                    if s not in totals:
+                        totals[s] = score
+        for other in levels[1:]:
+            scored: dict[int, float] = {}
+            for score, lists in other:
+                for p in lists:
+                    for s in totals.keys() & p if len(p) > 8 else (s for s in p if s in totals):
+                        if s not in scored:
+                            scored[s] = totals[s] + score
+            totals = scored
             if not totals:
                 return []
-        assert totals is not None
-        best = heapq.nsmallest(
-            limit, totals.items(), key=lambda kv: (-kv[1], self._entries[kv[0]].sort_key, kv[0])
-        )
-        return [self._hit(self._entries[rid], score / len(tokens)) for rid, score in best]
+        return self._ranked(totals, len(tokens), limit)
 
-    @staticmethod
-    def _hit(e: _Entry, score: float) -> SearchHit:
+    # -- ranking and hits -------------------------------------------------------------------
+
+    def _ranked(self, scores: dict[int, float], words: int, limit: int) -> list[SearchHit]:
+        by_score: dict[float, list[int]] = {}
+        for s, score in scores.items():
+            by_score.setdefault(score, []).append(s)
+        hits: list[SearchHit] = []
+        for score in sorted(by_score, reverse=True):
+            group = by_score[score]
+            if len(group) > limit - len(hits):
+                base = heapq.nsmallest(
+                    limit - len(hits), (s for s in group if s < self._name_ordered)
+                )
+                group = base + [s for s in group if s >= self._name_ordered]
+            for s in self._in_name_order(group)[: limit - len(hits)]:
+                hits.append(self._hit(s, score / words))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _in_name_order(self, slots: Iterable[int]) -> list[int]:
+        return sorted(slots, key=lambda s: (fold(self._field(s, NAME)), self._rids[s]))
+
+    def _hit(self, slot: int, score: float) -> SearchHit:
+        name, email, company, code = self._text[slot].split(SEP)  # type: ignore[union-attr]
+        state = self._state[slot]
         return SearchHit(
-            e.registration_id, e.name, e.email, e.company, e.code, e.status, e.checked_in, score
+            self._rids[slot],
+            name,
+            email or None,
+            company or None,
+            code,
+            self._statuses[state >> 1],
+            bool(state & 1),
+            score,
         )
+
+    # -- storage -------------------------------------------------------------------------------
+
+    def _slot(self, registration_id: int) -> int | None:
+        return next(self._by_rid.find(registration_id, registration_id), None)
+
+    def _field(self, slot: int, field: int) -> str:
+        text = self._text[slot]
+        return text.split(SEP)[field] if text is not None else ""
+
+    def _state_byte(self, status: str, checked_in: bool) -> int:
+        if status not in self._statuses:
+            self._statuses.append(status)
+        return (self._statuses.index(status) << 1) | int(checked_in)
+
+    def _known(self, word: str) -> bool:
+        return any(word in f.words for f in self._fields)
+
+    def _sort_vocabulary(self) -> None:
+        self._vocab = tuple(sorted(f.words) for f in self._fields)
+        fuzzy = sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY]))
+        self._blob = "\n".join(fuzzy)
+        self._offsets = array("i")
+        pos = 0
+        self._by_length = {}
+        for word in fuzzy:
+            self._offsets.append(pos)
+            pos += len(word) + 1
+            self._by_length.setdefault(len(word), []).append(word)
+        self._fuzzy_words = fuzzy
+        self._new_words = (set(), set(), set())
+
+    def _fuzzy_word(self, pos: int) -> str:
+        return self._fuzzy_words[bisect.bisect_right(self._offsets, pos) - 1]
 
 
 def _whole(name: str) -> str:
@@ -229,7 +386,6 @@ def _whole(name: str) -> str:
 
 
 def build_index(db: Database, event: str | int) -> GuestIndex:
-    index = GuestIndex()
     with db.read() as session:
         ev = find_event(session, event)
         rows = session.execute(
@@ -246,10 +402,10 @@ def build_index(db: Database, event: str | int) -> GuestIndex:
             .join(Person, Person.id == Registration.person_id)
             .where(Registration.event_id == ev.id)
         ).all()
-    for rid, first, last, email, company, code, status, at in rows:
-        name = f"{first} {last}".strip()
-        index.add(rid, name, email, company, code, status, at is not None)
-    return index
+    return GuestIndex.from_records(
+        (rid, f"{first} {last}".strip(), email, company, code, status, at is not None)
+        for rid, first, last, email, company, code, status, at in rows
+    )
 
 
 def search_guests(db: Database, event: str | int, text: str, limit: int = 20) -> list[SearchHit]:

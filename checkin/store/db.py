@@ -169,7 +169,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         if url.startswith("sqlite"):
             db = Database(url, _sqlite_engine(url, True), _sqlite_engine(url, False))
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url)  # no pre-ping: one more round trip on every scan
             db = Database(url, engine, engine)
         if migrate:
             from checkin.store.migrate import upgrade

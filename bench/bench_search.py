@@ -1,0 +1,94 @@
+"""Name search at 50k, 200k and 1M guests: latency beside recall, and the index's memory.
+
+Each size runs in its own process, so its memory is its own. Queries are what people type
+at a door: a full name, the name without accents, a typo in the surname (a letter missing,
+doubled, swapped or wrong), a first name and the start of a surname. Recall: the share of
+queries whose guest (or a namesake: same name) is among the 20 results shown.
+"""
+
+from __future__ import annotations
+
+from bench.common import child_json
+
+_CHILD = """
+import gc, json, random, sys, time
+from bench.common import pct, people, rss_mb
+from checkin.door.search import GuestIndex
+from checkin.text import fold
+
+n, per_kind = int(sys.argv[1]), int(sys.argv[2])
+guests = people(n, seed=21)
+gc.collect()
+before = rss_mb()
+t = time.perf_counter()
+index = GuestIndex.from_records(
+    (i + 1, f"{first} {last}", email, company, f"C{i:07d}", "registered", False)
+    for i, (first, last, email, company) in enumerate(guests)
+)
+index.search("warm up")
+build = time.perf_counter() - t
+gc.collect()
+kb = (rss_mb() - before) * 1024 / n
+
+rng = random.Random(3)
+def typo(word):
+    i = rng.randrange(1, len(word))
+    kind = rng.randrange(4)
+    if kind == 0:
+        return word[:i] + word[i + 1:]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    if kind == 2 and i < len(word) - 1:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + rng.choice("aeioulnrst".replace(word[i].lower(), "")) + word[i + 1:]
+queries = {"full name": [], "accent-free": [], "typo": [], "partial": [], "fragment": []}
+for _ in range(per_kind):
+    first, last, _, _ = rng.choice(guests)
+    name = f"{first} {last}"
+    queries["full name"].append((name, name))
+    queries["accent-free"].append((fold(name).upper(), name))
+    queries["typo"].append((f"{first} {typo(last)}", name))
+    queries["partial"].append((f"{first} {last[:max(3, len(last) - 2)]}", name))
+    queries["fragment"].append((last[:rng.randint(1, 2)], None))
+out = {"n": n, "build_s": build, "kb_per_guest": kb, "kinds": {}}
+for kind, qs in queries.items():
+    times, found = [], 0
+    for q, name in qs:
+        t = time.perf_counter()
+        hits = index.search(q)
+        times.append((time.perf_counter() - t) * 1000)
+        found += name is None or any(h.name == name for h in hits)
+    out["kinds"][kind] = {"p50": pct(times, 50), "p99": pct(times, 99), "recall": found / len(qs)}
+print(json.dumps(out))
+"""
+
+
+def run(quick: bool = False) -> list:
+    sizes = (50_000, 200_000) if quick else (50_000, 200_000, 1_000_000)
+    per_kind = 100 if quick else 200
+    rows: list = []
+    for n in sizes:
+        r = child_json(_CHILD, str(n), str(per_kind), timeout=900)
+        label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+        rows.append(
+            (
+                f"{label}: index build",
+                r["build_s"],
+                "s",
+                f"{r['kb_per_guest']:.2f} KB a guest (target ≤0.5)",
+            )
+        )
+        worst = max(k["p99"] for k in r["kinds"].values())
+        target = {200_000: " (target ≤20 ms)", 1_000_000: " (target ≤50 ms)"}.get(n, "")
+        rows.append((f"{label}: search p99, worst kind of query", worst, "ms", target.strip()))
+        for kind, k in r["kinds"].items():
+            recall = "" if kind == "fragment" else f"recall {k['recall']:.2f}"
+            rows.append(
+                (
+                    f"{label}: {kind} p50 / p99",
+                    k["p50"],
+                    "ms",
+                    f"p99 {k['p99']:.1f} ms; {recall}".rstrip("; "),
+                )
+            )
+    return rows

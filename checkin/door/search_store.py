@@ -1,0 +1,115 @@
+"""Compact storage under the search index: a few bytes a guest, not a few objects.
+
+A guest lives in a *slot*: one string holding name, email, company and code, one byte of
+state, and its registration id in an array. Registration ids and codes are found through
+open-addressing tables over integer arrays (12 to 24 bytes a guest each) instead of dicts of
+strings and ints (over 100 bytes a guest each at a million guests).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator
+
+_EMPTY, _GONE = -1, -2
+SEP = "\x1f"  # between the fields of a guest's text (never typed)
+
+
+class SlotTable:
+    """key → slots, in an array. Keys are ints (hashes may collide: ``matches`` checks)."""
+
+    def __init__(self, matches: Callable[[int, object], bool]) -> None:
+        self._matches = matches
+        self._table = array("i", [_EMPTY]) * 8  # slot, or empty / gone
+        self._keys = array("q", [0]) * 8
+        self._used = 0
+
+    def reserve(self, n: int) -> None:
+        """Room for ``n`` guests at once (no growing while a big list is added)."""
+        if (self._used + n) * 2 > len(self._table):
+            self._grow(self._used + n)
+
+    def _start(self, key: int) -> int:
+        return (key * 0x9E3779B1) & (len(self._table) - 1)
+
+    def add(self, key: int, slot: int) -> None:
+        if (self._used + 1) * 2 > len(self._table):
+            self._grow()
+        mask = len(self._table) - 1
+        i = self._start(key)
+        while self._table[i] >= 0:
+            i = (i + 1) & mask
+        if self._table[i] == _EMPTY:
+            self._used += 1
+        self._table[i], self._keys[i] = slot, key
+
+    def find(self, key: int, value: object) -> Iterator[int]:
+        """Every slot stored under ``key`` whose guest really has ``value``."""
+        mask = len(self._table) - 1
+        i = self._start(key)
+        while (slot := self._table[i]) != _EMPTY:
+            if slot >= 0 and self._keys[i] == key and self._matches(slot, value):
+                yield slot
+            i = (i + 1) & mask
+
+    def remove(self, key: int, slot: int) -> None:
+        mask = len(self._table) - 1
+        i = self._start(key)
+        while (found := self._table[i]) != _EMPTY:
+            if found == slot and self._keys[i] == key:
+                self._table[i] = _GONE
+                return
+            i = (i + 1) & mask
+
+    def _grow(self, room: int = 0) -> None:
+        old = [(k, s) for k, s in zip(self._keys, self._table, strict=True) if s >= 0]
+        size = len(self._table) * 2
+        while max(len(old), room) * 2 > size:
+            size *= 2
+        self._table = array("i", [_EMPTY]) * size
+        self._keys = array("q", [0]) * size
+        self._used = 0
+        for key, slot in old:
+            self.add(key, slot)
+
+
+def int_key(text: str) -> int:
+    """A signed 63-bit key for a string (Python's hash, stable within one process)."""
+    return hash(text) >> 1
+
+
+class Postings:
+    """word → slots, for one field. A word with one guest (an email's own part, a rare
+    surname) holds the slot itself; more guests, an ascending array of slots."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, int | array] = {}
+
+    def add(self, word: str, slot: int) -> bool:
+        """Returns True when the word is new to this field."""
+        found = self.words.get(word)
+        if found is None:
+            self.words[word] = slot
+            return True
+        if isinstance(found, int):
+            if found != slot:
+                self.words[word] = array("i", (found, slot))
+        elif found[-1] != slot:
+            found.append(slot)  # slots only grow, so the array stays sorted
+        return False
+
+    def remove(self, word: str, slot: int) -> None:
+        found = self.words.get(word)
+        if isinstance(found, int):
+            if found == slot:
+                del self.words[word]
+        elif found is not None and slot in found:
+            found.remove(slot)
+            if not found:
+                del self.words[word]
+
+    def slots(self, word: str) -> array | tuple:
+        found = self.words.get(word)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, int) else found
