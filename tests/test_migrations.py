@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from checkin.door.engine import check_in
-from checkin.store.migrate import _config
-from checkin.store.models import Assignment
+from checkin.store.migrate import _config, migrating, upgrade
+from checkin.store.models import Assignment, CheckIn
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Migration Evening"
@@ -15,7 +15,7 @@ EVENT = "Migration Evening"
 
 def _alembic(db, verb: str, revision: str) -> None:
     cfg = _config()
-    with db.engine.begin() as conn:
+    with migrating(db) as conn:
         cfg.attributes["connection"] = conn
         getattr(command, verb)(cfg, revision)
 
@@ -32,13 +32,17 @@ def test_introductions_written_as_a_comma_list_read_back_as_ids(db):
         check_in(db, EVENT, code)
     with db.read() as s:
         told = s.scalar(select(Assignment.introductions))
-    assert len(told) == 2
+        checkins = s.scalar(select(func.count()).select_from(CheckIn))
+    assert len(told) == 2 and checkins == 4
 
     _alembic(db, "downgrade", "0001")  # what version 0.1.0 stored: "12,40"
     with db.engine.connect() as conn:
         raw = conn.execute(text("SELECT introductions FROM assignment")).scalar_one()
     assert raw == ",".join(str(i) for i in told)
 
-    _alembic(db, "upgrade", "head")
+    upgrade(db)  # what opening the database with this version does
     with db.read() as s:
         assert s.scalar(select(Assignment.introductions)) == told
+        # Rebuilding tables (SQLite's batch mode) must not cascade away the evening.
+        assert s.scalar(select(func.count()).select_from(CheckIn)) == checkins
+        assert s.scalar(select(func.count()).select_from(Assignment)) == 1

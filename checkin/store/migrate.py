@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:  # db.py opens a database through this module
@@ -64,14 +66,36 @@ def _up_to_date(db: Database) -> bool:
     return found == heads
 
 
+@contextmanager
+def migrating(db: Database) -> Iterator[Connection]:
+    """A connection in one transaction for Alembic.
+
+    On SQLite, foreign keys are off meanwhile: Alembic's batch mode rebuilds a table by
+    copying it and dropping the original, and with foreign keys on, dropping ``host`` or
+    ``registration`` would cascade-delete every check-in and assignment that refers to them.
+    The keys are checked once the migration is done, and back on for everything after."""
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection if db.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # before BEGIN: inside one it is a no-op
+        try:
+            with conn.begin():
+                if db.is_postgresql:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+                yield conn
+                if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("a migration left rows that refer to nothing")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(db: Database) -> None:
     if _up_to_date(db):
         return
     from alembic import command
 
     cfg = _config()
-    with db.engine.begin() as conn:
-        if db.is_postgresql:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    with migrating(db) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
