@@ -115,8 +115,7 @@ class HostBoardWindow(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self.restyle()
-        self.refresh()
+        self.restyle()  # the first refresh comes with showing (showEvent): one query, not two
 
     # -- size ----------------------------------------------------------------------------
     @property
