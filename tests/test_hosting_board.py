@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from PySide6.QtCore import Qt
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import QBuffer, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from checkin.door.engine import check_in
 from checkin.hosting.actions import add_host
 from checkin.hosting.board import host_board
+from checkin.hosting.links import host_link, page_url
 from tests.support.factories import event_with_guests, guest
 from ui.organiser.host_board import HostBoardWindow
 from ui.organiser.host_cards import NAME_PX, HostCardWidget, NewcomerChip, QueueChip
@@ -213,3 +218,41 @@ def test_the_timer_stops_when_the_board_closes(board):
     assert board._timer.isActive()
     QTest.keyClick(board, Qt.Key.Key_F5)
     assert not board.isVisible() and not board._timer.isActive()
+
+
+def _scanned(panel) -> list[str]:
+    buf = QBuffer()
+    buf.open(QBuffer.OpenModeFlag.WriteOnly)
+    panel.image.pixmap().toImage().save(buf, "PNG")
+    return [b.text for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(bytes(buf.data()))))]
+
+
+def test_the_focused_hosts_phone_link_as_a_qr_only_while_the_server_runs(qtbot, sqlite_db):
+    _seed(sqlite_db)
+    runner, base = TaskRunner(), ["http://10.0.0.5:8765"]
+    window = HostBoardWindow(sqlite_db, EVENT, runner, phone_url=lambda: base[0])
+    qtbot.addWidget(window)
+    try:
+        with qtbot.waitSignal(window.refreshed, timeout=10_000):
+            window.show()
+        panel = window.phone_link
+        for host in ("H1", "H2"):
+            chip = next(
+                iter(next(c for c in window.cards.values() if c.card.code == host).chips.values())
+            )
+            chip.setFocus()
+            qtbot.waitUntil(
+                lambda h=host: panel.isVisible() and panel.host_code == h, timeout=10_000
+            )
+            url = page_url(base[0], "host", host_link(sqlite_db, EVENT, host))
+            assert _scanned(panel) == [url]
+        base[0] = None  # the phone server stopped
+        _wait_refresh(qtbot, window)
+        assert not panel.isVisible()
+    finally:
+        window.close()
+        runner.stop()
+
+
+def test_no_phone_link_without_the_phone_server(board):
+    assert not board.phone_link.isVisible() and board.phone_link.host_code is None

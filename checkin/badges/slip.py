@@ -1,7 +1,8 @@
 """The host slip: a small label for a host the moment they are given a newcomer.
 
 Printed on the door's badge stock, so it comes out of the same printer: whom to look for,
-what they share, and whom to introduce them to.
+what they share, and whom to introduce them to; and, when the hosts' phone server runs, a
+QR of the host's personal link (their newcomers on their own phone).
 """
 
 from __future__ import annotations
@@ -9,17 +10,22 @@ from __future__ import annotations
 import io
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from checkin.badges.lines import draw_line
+from checkin.badges.qr import qr_image
 from checkin.badges.templates import BadgeTemplate
 from checkin.door.outcomes import Outcome
 
 PURPLE = HexColor("#6a1b9a")
 
 
-def render_host_slip(outcome: Outcome, template: BadgeTemplate) -> bytes:
-    """One slip (one page, the template's badge size) for the host of ``outcome``."""
+def render_host_slip(
+    outcome: Outcome, template: BadgeTemplate, link_url: str | None = None
+) -> bytes:
+    """One slip (one page, the template's badge size) for the host of ``outcome``; with
+    ``link_url`` (the host's phone link), its QR in the bottom right corner."""
     if outcome.host is None or outcome.guest is None:
         raise ValueError("a host slip needs a newcomer with a host")
     width, height = template.badge_width, template.badge_height
@@ -45,9 +51,15 @@ def render_host_slip(outcome: Outcome, template: BadgeTemplate) -> bytes:
     if outcome.introductions:
         lines.append("Introduce to: " + ", ".join(i.name for i in outcome.introductions))
     size = height * 0.075
+    centre, room = width / 2, inner
+    if link_url:
+        side = height * 0.34
+        canvas.drawImage(ImageReader(qr_image(link_url)), width - margin - side, margin, side, side)
+        room = inner - side - margin  # the lines beside the code, not under it
+        centre = margin + room / 2
     for text in lines:
         y -= size * 1.6
-        draw_line(canvas, text, width / 2, y, inner, size)
+        draw_line(canvas, text, centre, y, room, size)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -110,6 +110,18 @@ def host_link(db: Database, event: str | int, host_code: str) -> str:
     return run_action(db, work)
 
 
+def host_page_url(
+    db: Database, event: str | int, host_code: str, base_url: str | None
+) -> str | None:
+    """The host's phone page address (for a QR), or None: no server running, or no such host."""
+    if not base_url:
+        return None
+    try:
+        return page_url(base_url, HOST, host_link(db, event, host_code))
+    except NotFound:
+        return None
+
+
 def board_link(db: Database, event: str | int) -> str:
     """The token of the organiser's board page for this event."""
 

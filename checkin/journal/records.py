@@ -15,8 +15,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checkin.changes import AssignmentChanged, Change, DoorLogged, FollowedUp, GuestIdent
-from checkin.store.models import Person, Registration
+from checkin.changes import (
+    AssignmentChanged,
+    Change,
+    DoorLogged,
+    FollowedUp,
+    GuestIdent,
+    HostAnswered,
+)
+from checkin.store.models import Assignment, Host, Person, Registration
 from checkin.timeutil import iso
 
 HOST_ACTIONS = ("met", "release", "reassign", "enlist")  # enlist: a backup host said yes
@@ -32,8 +39,9 @@ def lines_for(
     )
     if not door and (follow := [c for c in changes if isinstance(c, FollowedUp)]):
         return [_followed_up(f, device) for f in follow]
+    answers = [_answered(session, c, device) for c in changes if isinstance(c, HostAnswered)]
     if not door and not (moves and kind in HOST_ACTIONS):
-        return []
+        return answers
     known = {d.guest.registration_id: d.guest for d in door if d.guest is not None}
     wanted = {m.newcomer_id for m in moves} | {m.host_registration_id for m in moves}
     wanted |= {i for m in moves for i in m.introductions}
@@ -46,7 +54,7 @@ def lines_for(
         first = moves[0]
         at = first.ended_at or first.created_at
         line = {"type": kind, "id": str(uuid.uuid4()), "at": iso(at), "device": device}
-        return [{**line, "guest": idents.get(first.newcomer_id), "assignments": states}]
+        return [{**line, "guest": idents.get(first.newcomer_id), "assignments": states}, *answers]
     lines = []
     for n, d in enumerate(door):
         line: dict[str, Any] = {
@@ -63,7 +71,7 @@ def lines_for(
             line["first_time"] = d.first_time
         line["assignments"] = states if n == 0 else []
         lines.append(line)
-    return lines
+    return lines + answers
 
 
 def _followed_up(f: FollowedUp, device: str) -> dict:
@@ -74,6 +82,26 @@ def _followed_up(f: FollowedUp, device: str) -> dict:
         "at": iso(f.at),
         "device": device or f.device,
         "guest": _ident_json(f.guest),
+    }
+
+
+def _answered(session: Session, c: HostAnswered, device: str) -> dict:
+    """A host's answer from their phone (on_my_way, no_answer), named by its assignment."""
+    created_at, host_reg = session.execute(
+        select(Assignment.created_at, Host.registration_id)
+        .join(Host, Host.id == Assignment.host_id)
+        .where(Assignment.id == c.assignment_id)
+    ).one()
+    idents = guest_idents(session, {c.newcomer_id, host_reg})
+    return {
+        "type": "answer",
+        "id": str(uuid.uuid4()),
+        "at": iso(c.at),
+        "device": device,
+        "guest": idents.get(c.newcomer_id),
+        "host": idents.get(host_reg),
+        "created_at": iso(created_at),
+        "answer": c.answer,
     }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from checkin.merge.answers import merge_answers
 from checkin.merge.capacity import mark_over_capacity
 from checkin.merge.guests import Guests
 from checkin.merge.inputs import EXPORT_NONCE, AssignmentFact, LogFact, Parsed
@@ -113,6 +114,7 @@ class Merge:
             self._recount_hosts()
             self.report.conflicts.extend(mark_over_capacity(self.conn, self.ev.id))
         self._followed_up(parsed.followed_up)
+        merge_answers(self.conn, self.ev.id, self.guests, parsed.answers)
         self.report.guests_created = self.guests.created
         self.report.guests_updated = self.guests.updated
         self.report.checked_in = self.conn.scalar(

@@ -62,6 +62,16 @@ class AssignmentFact:
     score: int
 
 
+class AnswerFact(NamedTuple):
+    """A host's answer from their phone, about the assignment (newcomer, host, created_at)."""
+
+    newcomer: GuestFact
+    host: GuestFact
+    created_at: dt.datetime
+    answer: str
+    at: dt.datetime
+
+
 @dataclass
 class FileSummary:
     path: str
@@ -79,6 +89,7 @@ class Parsed:
     logs: list[LogFact] = field(default_factory=list)
     assignments: list[AssignmentFact] = field(default_factory=list)
     followed_up: list[tuple[GuestFact, dt.datetime]] = field(default_factory=list)  # hosting
+    answers: list[AnswerFact] = field(default_factory=list)  # hosts' phones: on my way
     files: list[FileSummary] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # "file: line N: why", each line refused
 
@@ -137,6 +148,8 @@ def _line_problem(rec: dict, trust: Trust) -> str | None:
     if rec.get("type") == "followed_up":  # the days after the evening, by design
         return trust.time_problem(_time(rec.get("at")), FOLLOW_UP_LATEST)
     times = [_time(rec.get("at"))]
+    if rec.get("type") == "answer":  # and the assignment it is about
+        times.append(_time(rec.get("created_at")))
     times += [
         _time(a.get("created_at")) for a in rec.get("assignments") or () if isinstance(a, dict)
     ]
@@ -225,6 +238,18 @@ def _assignment(raw: object) -> AssignmentFact:
     )
 
 
+ANSWERS = ("on_my_way", "no_answer")
+
+
+def _answer(rec: dict, at: dt.datetime) -> AnswerFact:
+    created = _time(rec.get("created_at"))
+    answer = _text(rec.get("answer"))
+    if answer not in ANSWERS:
+        raise _Bad(f"an answer {answer!r} is none of {', '.join(ANSWERS)}")
+    host = _guest(rec.get("host"), created)
+    return AnswerFact(_guest(rec.get("guest"), created), host, created, answer, at)
+
+
 LOG_TYPES = {"checkin": "checkin", "walkin": "checkin", "undo": "undo", "checkout": "checkout"}
 
 
@@ -257,6 +282,8 @@ def _parse_journal(path: Path, event: str, out: Parsed, trust: Trust) -> None:
                 logs.append(LogFact(rid, nonce, action, at, _text(rec.get("device")), guest, ref))
             elif kind == "followed_up":  # a host's follow-up after the evening (hosting)
                 out.followed_up.append((_guest(rec.get("guest"), at), at))
+            elif kind == "answer":  # a host's answer from their phone (hosting/replies.py)
+                out.answers.append(_answer(rec, at))
             elif kind not in HOST_ACTIONS:
                 summary.notes.append(f"{path}: line {number}: unknown record type {kind!r} skipped")
                 continue

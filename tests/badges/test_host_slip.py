@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from checkin.badges.slip import render_host_slip
@@ -32,3 +35,21 @@ def test_slip_names_the_newcomer_and_the_introductions_on_the_badge_stock():
     text = page.extract_text()
     for words in ("Hana Host", "Zoë Ångström", "Kite Analytics", "AI", "Rob Regular"):
         assert words in text
+
+
+def test_slip_carries_the_hosts_phone_link_as_a_qr_only_when_given(tmp_path):
+    template = get_template("zebra-4x3")
+    url = "http://192.168.1.20:8765/h/abcdefghijklmnopqrstuvwxyz012345"
+    plain = render_host_slip(_outcome(), template)
+    with_link = render_host_slip(_outcome(), template, link_url=url)
+    for name, pdf in (("plain", plain), ("link", with_link)):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "200", "-png", "-singlefile", str(tmp_path / f"{name}.pdf"),
+             str(tmp_path / name)],
+            check=True,
+        )  # fmt: skip
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "link.png"))
+    assert [b.text for b in found] == [url]
+    assert zxingcpp.read_barcodes(Image.open(tmp_path / "plain.png")) == []
+    assert "Rob Regular" in PdfReader(io.BytesIO(with_link)).pages[0].extract_text()

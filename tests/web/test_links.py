@@ -161,3 +161,12 @@ def test_an_answer_stops_the_escalation(db, answer):
     (card,) = links.phone_views(db, event_id)[_host_id(db, "H1")]
     replies.reply(db, _host_id(db, "H1"), card.assignment_id, answer)
     assert replies.escalate(db, event_id, 90, now=utcnow() + dt.timedelta(seconds=120)) == []
+
+
+def test_a_hosts_page_url_only_when_the_phone_server_runs(db):
+    _evening(db)
+    token = links.host_link(db, EVENT, "H1")
+    base = "http://10.0.0.5:8765"
+    assert links.host_page_url(db, EVENT, "H1", base) == f"{base}/h/{token}"
+    assert links.host_page_url(db, EVENT, "H1", None) is None
+    assert links.host_page_url(db, EVENT, "N1", base) is None  # not a host

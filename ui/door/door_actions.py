@@ -221,12 +221,16 @@ class DoorActions(QObject):
 
     def _print_host_slip(self, outcome: Outcome) -> None:
         from checkin.badges.slip import render_host_slip
+        from checkin.hosting.links import host_page_url
 
         queue = self.w.print_queue
         assert queue is not None and outcome.host is not None
         template, host_id = queue.template, outcome.host.registration_id
+        phones = getattr(self.w, "phones", None)  # the host's phone link, when it is running
+        db, event, code = self.w.db, self.w.event_name, outcome.host.code
+        base = phones.url if phones is not None else None
         self.w.ops.read(
-            lambda: render_host_slip(outcome, template),
+            lambda: render_host_slip(outcome, template, host_page_url(db, event, code, base)),
             lambda pdf: queue.submit(host_id, "slip", pdf=pdf, template=template),
             self.w.quiet_error,
         )

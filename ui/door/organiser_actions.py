@@ -133,7 +133,9 @@ class OrganiserActions(QObject):
 
         w = self.w
         if w.host_board is None:
-            board = HostBoardWindow(w.db, w.event_name, w.runner, journal=lambda: w.journal)
+            board = HostBoardWindow(
+                w.db, w.event_name, w.runner, journal=lambda: w.journal, phone_url=self._phone_url
+            )
             # Closed is gone: its refresh timer stops with it and F5 opens a fresh one.
             board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -146,6 +148,10 @@ class OrganiserActions(QObject):
             w.host_board = board
         w.host_board.show()
         w.host_board.raise_()
+
+    def _phone_url(self) -> str | None:
+        phones = getattr(self.w, "phones", None)  # the hosts' phone server, when it runs
+        return phones.url if phones is not None else None
 
     def _board_closed(self, refresh) -> None:
         self.w.changed.disconnect(refresh)

@@ -18,6 +18,7 @@ import math
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -28,14 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkin.badges.qr_sheets import qr_png_bytes
 from checkin.hosting import actions
 from checkin.hosting.board import Board, host_board
+from checkin.hosting.links import host_page_url
 from checkin.hosting.words import plural, proposal_line
 from checkin.store.db import Database
 from ui.organiser.host_cards import (
     Focusable,
     HostCardWidget,
     NewcomerChip,
+    PhoneLinkPanel,
     QueueChip,
     px,
 )
@@ -53,10 +57,20 @@ ARROWS = {
 class HostBoardWindow(QWidget):
     refreshed = Signal(object)  # the Board shown, for tests
 
-    def __init__(self, db: Database, event: str, runner: TaskRunner, journal=lambda: None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        event: str,
+        runner: TaskRunner,
+        journal=lambda: None,
+        phone_url=lambda: None,
+    ) -> None:
         super().__init__()
         self.db, self.event_name, self.runner = db, event, runner
         self._journal = journal  # the door's journal, if any, at the time of the action
+        self._phone_url = phone_url  # the phone server's address now, None when it is off
+        self.phone_link = PhoneLinkPanel()
+        self._phone_wanted: str | None = None
         self.board: Board | None = None
         self.cards: dict[int, HostCardWidget] = {}  # host id -> card, in first-seen order
         self.queue_chips: dict[int, QueueChip] = {}
@@ -108,7 +122,10 @@ class HostBoardWindow(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.message)
         layout.addWidget(self.notice)
-        layout.addWidget(self.scroll, 1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.scroll, 1)
+        middle.addWidget(self.phone_link, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(middle, 1)
         layout.addWidget(self.proposal_bar)
         layout.addWidget(self.strip_scroll)
         self.resize(1280, 720)
@@ -116,6 +133,9 @@ class HostBoardWindow(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self.restyle()  # the first refresh comes with showing (showEvent): one query, not two
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
     # -- size ----------------------------------------------------------------------------
     @property
@@ -144,6 +164,7 @@ class HostBoardWindow(QWidget):
             card.restyle(s)
         for chip in self.queue_chips.values():
             chip.restyle(s)
+        self.phone_link.restyle(s)
         self._place_cards()
         bar = self.strip_scroll.horizontalScrollBar().sizeHint().height()
         self.strip_scroll.setFixedHeight(px(64, s) + bar)
@@ -207,7 +228,33 @@ class HostBoardWindow(QWidget):
         self.message.setText(" · ".join(words))
         if self.focusWidget() is None or not self.focusWidget().isVisible():
             self._focus_first()
+        if self._phone_url() is None or self.phone_link.host_code not in {h.code for h in present}:
+            self.phone_link.clear()  # the server stopped, or that host left
+        self._focus_moved(None, self.focusWidget())
         self.refreshed.emit(board)
+
+    # -- the focused host's phone link ---------------------------------------------------
+    def _focus_moved(self, _old, new) -> None:
+        """Show the QR of the focused host's phone link (the host of a focused newcomer)."""
+        card = new
+        while card is not None and not isinstance(card, HostCardWidget):
+            card = card.parentWidget()
+        base = self._phone_url()
+        if card is None or card.window() is not self or card.card.code == self.phone_link.host_code:
+            return
+        if base is None:
+            self.phone_link.clear()
+            return
+        db, event, code, name = self.db, self.event_name, card.card.code, card.card.name
+        self._phone_wanted = code
+
+        def make() -> bytes | None:  # the token (a write, first time) and the QR: a worker's
+            url = host_page_url(db, event, code, base)
+            return qr_png_bytes(url, box_size=4) if url else None
+
+        self.runner.submit(
+            make, lambda png: self.phone_link.show_link(code, name, png), self._error
+        )
 
     def _place_cards(self) -> None:
         cols = self.columns()

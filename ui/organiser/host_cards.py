@@ -8,6 +8,7 @@ name is 52 px at 1080p, 35 px at 720p and 104 px on a 4K TV.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from checkin.hosting.board import HostCard, NewcomerCard
@@ -238,3 +239,52 @@ def spacer() -> QWidget:
     w = QWidget()
     w.setFixedWidth(1)
     return w
+
+
+class PhoneLinkPanel(QFrame):
+    """The focused host's personal phone link as a QR, while the phone server runs."""
+
+    QR_PX = 220  # at 1080p: a phone scans it from a step away
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("phoneLink")
+        self.caption = _label()
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setAccessibleName("Phone link QR")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.image)
+        layout.addStretch(1)
+        self.host_code: str | None = None  # whose link is shown
+        self.scale = 1.0
+        self.hide()
+
+    def show_link(self, host_code: str, host_name: str, png: bytes | None) -> None:
+        """Show this host's QR (PNG bytes, made off the UI thread); None hides the panel."""
+        pixmap = QPixmap()
+        if not png or not pixmap.loadFromData(png):
+            self.clear()
+            return
+        self.host_code = host_code
+        self.caption.setText(f"{host_name}: scan for your newcomers on your phone")
+        side = px(self.QR_PX, self.scale)
+        self.image.setPixmap(
+            pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)  # crisp modules
+        )
+        self.show()
+
+    def clear(self) -> None:
+        self.host_code = None
+        self.image.clear()
+        self.hide()
+
+    def restyle(self, scale: float) -> None:
+        self.scale = scale
+        self.setFixedWidth(px(self.QR_PX + 40, scale))
+        self.setStyleSheet(
+            f"#phoneLink {{ background: #ffffff; border-radius: {px(10, scale)}px; }}"
+            f"QLabel {{ font-size: {px(20, scale)}px; color: #37474f; }}"
+        )
