@@ -34,6 +34,8 @@ class Applied:
     capacity_before: dict[int, int] = field(default_factory=dict)  # host id -> capacity
     codes_issued: int = 0
     host_rows: int = 0
+    backup_rows: int = 0
+    were_backups: list[int] = field(default_factory=list)  # host ids made full hosts
 
 
 def _registered(session: Session, event_id: int, column, values: set) -> set:
@@ -206,11 +208,11 @@ def apply_plan(session: Session, event: Event, plan: Plan, fmt: str) -> Applied:
     ]
     insert_many(session, PersonTag.__table__, tags)
 
-    # Hosts marked in the list.
+    # Hosts marked in the list, and regulars happy to welcome if needed (backup hosts).
     host_regs: list[tuple[int, GuestRow]] = [
-        (rid, row) for row, rid in zip(plan.new, reg_ids, strict=True) if row.is_host
+        (rid, row) for row, rid in zip(plan.new, reg_ids, strict=True) if _hosts(row)
     ]
-    host_regs += [(m.reg_id, row) for row, m in plan.updates + plan.unchanged if row.is_host]
+    host_regs += [(m.reg_id, row) for row, m in plan.updates + plan.unchanged if _hosts(row)]
     if host_regs:
         existing_hosts = {
             h.registration_id: h
@@ -219,21 +221,33 @@ def apply_plan(session: Session, event: Event, plan: Plan, fmt: str) -> Applied:
         created: list[Host] = []
         for rid, row in host_regs:
             h = existing_hosts.get(rid)
+            backup = not row.is_host  # a full host in the list stays a full host
             if h is None:
+                default = 1 if backup else event.default_host_capacity
                 h = Host(
                     event_id=event.id,
                     registration_id=rid,
-                    capacity=row.host_capacity or event.default_host_capacity,
+                    capacity=row.host_capacity or default,
+                    backup=backup,
                 )
                 session.add(h)
                 created.append(h)
             elif row.host_capacity:
                 done.capacity_before.setdefault(h.id, h.capacity)
                 h.capacity = row.host_capacity
-            done.host_rows += 1
+            if h.backup and not backup:  # signed up properly now (as `host add` does)
+                h.backup = False
+                done.were_backups.append(h.id)
+                if not row.host_capacity:
+                    done.capacity_before.setdefault(h.id, h.capacity)
+                    h.capacity = event.default_host_capacity
+            done.host_rows += not backup
+            done.backup_rows += backup
         session.flush()
         done.hosts = [h.id for h in created]
-        _hosts_changed(session, event, [rid for rid, _ in host_regs], now)
+        full = [rid for rid, row in host_regs if row.is_host]
+        if full:
+            _hosts_changed(session, event, full, now)
     session.flush()
     return done
 
@@ -257,6 +271,8 @@ def undo(session: Session, done: Applied) -> list[int]:
         session.execute(delete(Host).where(Host.id.in_(part)))
     for host_id, capacity in done.capacity_before.items():
         session.execute(update(Host).where(Host.id == host_id).values(capacity=capacity))
+    for part in chunks(done.were_backups):
+        session.execute(update(Host).where(Host.id.in_(part)).values(backup=True))
     for part in chunks([r for r in done.registrations if r not in kept]):
         session.execute(delete(Registration).where(Registration.id.in_(part)))
     still_used: set[int] = set()
@@ -280,6 +296,11 @@ def undo(session: Session, done: Applied) -> list[int]:
         ).all()
         insert_many(session, PersonTag.__table__, [t for r in rows for t in tag_rows(*r)])
     return sorted(kept)
+
+
+def _hosts(row: GuestRow) -> bool:
+    """A host, or a returning guest happy to welcome if needed (never a first-timer)."""
+    return row.is_host or (row.backup_host and row.first_time is not True)
 
 
 def _hosts_changed(session: Session, event: Event, host_reg_ids: list[int], now) -> None:

@@ -221,6 +221,7 @@ class RowBuilder:
             status.status,
             status.reason,
             title,
+            bool(self.checked(parse_bool, values, "backup_host")),
         )
 
 

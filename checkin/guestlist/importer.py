@@ -58,6 +58,7 @@ class ImportSummary:
     unchanged: int = 0
     cancelled: int = 0
     hosts: int = 0
+    backups: int = 0  # happy to welcome if needed (backup hosts)
     codes_issued: int = 0
     dry_run: bool = False
     changes: list[str] = field(default_factory=list)  # "row 12: new" ... (first 50)
@@ -80,6 +81,8 @@ class ImportSummary:
             "  columns: "
             + ", ".join(f"{f.replace('_', ' ')} ← '{h}'" for f, h in self.mapping.items()),
         ]
+        if self.backups:
+            lines.append(f"  {self.backups} happy to welcome if the hosts run short (backups)")
         if self.unpaid or self.refused:
             parts = [f"{self.unpaid} unpaid"] if self.unpaid else []
             parts += [f"{n} {reason}" for reason, n in sorted(self.refused.items())]
@@ -207,6 +210,11 @@ def import_guest_list(
         ]
         if dry_run:
             summary.hosts = sum(1 for r in guests.rows if r.is_host)
+            summary.backups = sum(
+                1
+                for r in guests.rows
+                if r.backup_host and not r.is_host and r.first_time is not True
+            )
             summary.codes_issued = sum(1 for r in plan.new if not r.ticket_code)
             return summary
         if small:
@@ -215,4 +223,5 @@ def import_guest_list(
         done = _write(db, event_id, plan, guests.format, str(path))
     summary.codes_issued = sum(d.codes_issued for d in done)
     summary.hosts = sum(d.host_rows for d in done)
+    summary.backups = sum(d.backup_rows for d in done)
     return summary

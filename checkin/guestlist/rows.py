@@ -35,6 +35,9 @@ class GuestRow:
     status: str = "registered"
     status_reason: str | None = None
     title: str | None = None  # "Dr", "Mr": kept out of first_name
+    # "Happy to welcome if needed": a backup host (hosts once enlisted, 1 newcomer unless
+    # the list gives a capacity). A full host (``is_host``) stays a full host.
+    backup_host: bool = False
 
     def __post_init__(self) -> None:
         # Rows built by hand (demo, tests) say only ``cancelled=True``.

@@ -26,6 +26,7 @@ FIELDS: tuple[str, ...] = (
     "first_time",
     "is_host",
     "host_capacity",
+    "backup_host",
     "interests",
     "languages",
     "profession",
@@ -108,6 +109,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "host_capacity": (
         "host capacity", "capacity", "max newcomers", "kapazitat", "capacite",
     ),
+    # A regular who would welcome a newcomer if the hosts run short (hosts once enlisted).
+    "backup_host": (
+        "backup host", "backup", "happy to welcome", "happy to welcome if needed",
+        "happy to host if needed", "host if needed", "standby host", "reserve host",
+    ),
     "interests": (
         "interests", "interest", "topics", "topic", "tags", "interessen", "themen", "interets",
         "centres d interet", "intereses",
@@ -143,6 +149,17 @@ _KEYWORD_RULES: tuple[tuple[str, Callable[[str, set[str]], bool]], ...] = (
     (
         "host_capacity",
         lambda n, t: "host" in t and (_has(t, "capacity", "max", "maximum") or "how many" in n),
+    ),
+    (
+        "backup_host",
+        # "Would you be happy to welcome a newcomer if needed?", "Backup host?"
+        lambda n, t: (
+            (
+                _has(t, "host", "welcome", "hosting")
+                and (_has(t, "backup", "standby", "reserve") or "if needed" in n)
+            )
+            or "happy to welcome" in n
+        ),
     ),
     ("is_host", lambda n, t: _has(t, "host", "gastgeber", "mentor", "buddy")),
     (

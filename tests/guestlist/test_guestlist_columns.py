@@ -56,7 +56,7 @@ def test_fields_are_the_documented_ones():
     assert FIELDS == (
         "first_name", "last_name", "name", "email", "company", "job_title", "ticket_code",
         "ticket_type", "external_id", "status", "first_time", "is_host", "host_capacity",
-        "interests", "languages", "profession", "phone", "title",
+        "backup_host", "interests", "languages", "profession", "phone", "title",
     )  # fmt: skip
 
 

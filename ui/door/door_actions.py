@@ -1,5 +1,6 @@
 """What a volunteer does at the door: scan, check in from the search, walk-ins, undo, reprint,
-make a host, settings and the journal folder. The window is the view; this is the controller.
+settings and the journal folder (hosts: ``host_actions``). The window is the view; this is
+the controller.
 
 Each action is a few lines on ``ui.operations.Operations``: the core call on the database
 worker, the answer shown on the UI thread, its change records announced to every view.
@@ -21,7 +22,7 @@ from checkin.door.outcomes import ActionResult, Guest, Outcome, OutcomeKind
 from checkin.timeutil import local_hhmm
 from ui import settings as S
 from ui.door.walkin_dialog import WalkIn, WalkInDialog
-from ui.operations import HostArrived, Reloaded
+from ui.operations import HostArrived
 from ui.theme import LOOKS, READY
 from ui.words import plural
 
@@ -235,7 +236,7 @@ class DoorActions(QObject):
             self.w.quiet_error,
         )
 
-    # -- walk-ins, hosts -------------------------------------------------------------------
+    # -- walk-ins -------------------------------------------------------------------------
 
     def open_walkin(self) -> None:
         dialog = WalkInDialog(self.w)
@@ -273,27 +274,6 @@ class DoorActions(QObject):
             self._show(shown, nonce)
 
         w.ops.write(work, done)
-
-    def make_host(self) -> None:
-        """The guest chosen in the search list (or on screen) becomes a host tonight."""
-        w = self.w
-        hit = w.search.model.hit(w.search.selected_row()) if w.search.model.hits else None
-        shown = w.result.outcome
-        code = hit.code if hit else (shown.guest.code if shown and shown.guest else None)
-        if code is None:
-            w.show_status("Search for the guest first, then Ctrl+H makes them a host.")
-            return
-        from checkin.hosting.actions import add_host
-
-        db, event = w.db, w.event_name
-
-        def done(h) -> None:
-            where = "here now" if h.present else "once they check in"
-            w.show_status(f"{h.name} hosts up to {plural(h.capacity, 'newcomer')} ({where}).")
-            if not getattr(h, "changes", ()):  # add_host notes no records (yet): say so
-                w.ops.broadcast(Reloaded("hosts"))
-
-        w.ops.write(lambda: add_host(db, event, code=code), done)
 
     # -- settings, journal -------------------------------------------------------------------
 

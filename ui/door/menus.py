@@ -27,7 +27,9 @@ def build_menus(w: DoorWindow) -> None:
     add = w.add_action
 
     w.walkin_action = add(door_menu, "&Walk-in…", "F3", door.open_walkin)
-    add(door_menu, "Make the chosen guest a &host", "Ctrl+H", door.make_host)
+    hosts = w.host_actions
+    add(door_menu, "Make the chosen guest a &host", "Ctrl+H", hosts.make_host)
+    add(door_menu, "Happy to &welcome if needed (backup host)", "Ctrl+B", hosts.make_backup)
     add(door_menu, "Se&ttings…", "Ctrl+,", door.open_settings)
     add(door_menu, "Retry &failed badge prints", None, door.retry_prints)
     w.undo_action = add(door_menu, "&Undo check-in on screen", "Ctrl+Z", door.undo)

@@ -7,17 +7,20 @@ few seconds so the next guest never sees the previous one's name.
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from checkin.door.outcomes import Outcome, OutcomeKind
+from checkin.door.outcomes import BackupProposal, Outcome, OutcomeKind
+from checkin.hosting.words import proposal_line, waiting_line
 from checkin.timeutil import local_hhmm
 from ui.theme import FIRST_TIME, LOOKS, READY, REFUSED_WORDS, Look
 
 # Font sizes (px) at a panel 560 px tall (1280×720); they grow with the panel up to 1.6×.
 SIZES = {"band": 40, "name": 52, "company": 26, "detail": 26, "first": 24, "intro": 20,
-         "warn": 18, "notice": 20}  # fmt: skip
+         "warn": 18, "notice": 20, "proposal": 22}  # fmt: skip
 BASE_HEIGHT = 560
 
 
@@ -69,6 +72,14 @@ class ResultPanel(QFrame):
         )
         self.first_time.setAccessibleName("First-timer and host")
         self.introductions = _label("introductions")
+        # A regular who offered to welcome, proposed for the newcomer waiting longest.
+        self.proposal: BackupProposal | None = None
+        self.proposal_label = _label(
+            "backupProposal",
+            bold=True,
+            style="background: #e3f2fd; color: #0d3c61; padding: 10px; border-radius: 8px;",
+        )
+        self.proposal_label.setAccessibleName("Backup host to ask")
         self.warnings = _label("warnings", bold=True, style="color: #b71c1c;")
         # Stays across guests until it is resolved: a badge that did not print.
         self.notice = _label(
@@ -93,7 +104,8 @@ class ResultPanel(QFrame):
         body = QVBoxLayout()
         body.setContentsMargins(24, 12, 24, 12)
         body.setSpacing(10)
-        for w in (self.name, self.company, self.detail, self.first_time, self.introductions):
+        for w in (self.name, self.company, self.detail, self.first_time, self.introductions,
+                  self.proposal_label):  # fmt: skip
             body.addWidget(w)
         body.addWidget(self.warnings)
         body.addStretch(1)
@@ -138,6 +150,7 @@ class ResultPanel(QFrame):
             (self.introductions, "intro"),
             (self.warnings, "warn"),
             (self.notice, "notice"),
+            (self.proposal_label, "proposal"),
         ):
             _set_px(label, round(SIZES[key] * k))
         self._fit_name()
@@ -167,6 +180,7 @@ class ResultPanel(QFrame):
         self.detail.setText("F3 walk-in  ·  Ctrl+F search  ·  F5 host board")
         for w in (self.first_time, self.introductions, self.warnings):
             w.hide()
+        self.hide_proposal()
         self.undo.hide()
         self.reprint.hide()
 
@@ -188,6 +202,7 @@ class ResultPanel(QFrame):
         self._fit_name()
         self.detail.setText(self._detail(o, assigned))
         self._show_first_time(o, hosts_present)
+        self._show_proposal(o.backup_proposal)
         if o.warnings:
             self.warnings.setText("\n".join(f"⚠ {w}" for w in o.warnings))
             self.warnings.show()
@@ -196,6 +211,17 @@ class ResultPanel(QFrame):
         self.undo.setVisible(o.kind is OutcomeKind.CHECKED_IN)
         self.reprint.setVisible(o.kind.admitted)
         self._reset.start(self.seconds * 1000)
+
+    def _show_proposal(self, p: BackupProposal | None) -> None:
+        self.proposal = p
+        if p is None:
+            self.proposal_label.hide()
+            return
+        self.proposal_label.setText(f"{proposal_line(p)}  ·  Enter enlists")
+        self.proposal_label.show()
+
+    def hide_proposal(self) -> None:
+        self._show_proposal(None)
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
@@ -215,6 +241,7 @@ class ResultPanel(QFrame):
         self.detail.setText(detail)
         for w in (self.first_time, self.introductions, self.warnings):
             w.hide()
+        self.hide_proposal()
         self.undo.hide()
         self.reprint.hide()
         self._reset.start(self.seconds * 1000)
@@ -275,18 +302,10 @@ class ResultPanel(QFrame):
 
 
 def waiting_words(o: Outcome, hosts_present: int | None) -> str:
-    """What a queued newcomer is told: only what is true. The hosting rules add the place
-    in the queue and the expected wait to the outcome; until then, what the door knows."""
-    present = getattr(o, "hosts_present", None)
-    present = hosts_present if present is None else present
-    position = getattr(o, "queue_position", None)
-    wait = getattr(o, "estimated_wait_min", None)
-    if present == 0:
-        return (
-            "No host is here yet. Please wait by the welcome desk: "
-            "the first host to arrive comes to you."
-        )
-    if position:
-        line = f"All hosts are busy: you are number {position} in the queue"
-        return line + (f" (about {wait} min)." if wait else ".")
-    return "All hosts here are busy: you are in the queue for the next free one."
+    """What a queued newcomer is told: only what is true. The hosting rules put the hosts
+    here, the place in the queue and the expected wait on the outcome (``waiting_line``);
+    an outcome without them says what the door knows."""
+    present = o.hosts_present if o.hosts_present is not None else hosts_present
+    if present is None:
+        return "All hosts here are busy: you are in the queue for the next free one."
+    return waiting_line(dataclasses.replace(o, hosts_present=present))

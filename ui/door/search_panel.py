@@ -82,6 +82,7 @@ class SearchPanel(QWidget):
     """A search box over a results table; Enter or a double-click picks a guest."""
 
     guest_chosen = Signal(int, str)  # registration id, name
+    enter_idle = Signal()  # Enter with nothing typed: the door may act on what it shows
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,6 +169,9 @@ class SearchPanel(QWidget):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
             self._choose(self.selected_row())
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.box.text().strip():
+            self.enter_idle.emit()
             return True
         if obj is self.box and key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.rowCount():
             step = 1 if key == Qt.Key.Key_Down else -1

@@ -29,6 +29,7 @@ from checkin.errors import CheckinError
 from checkin.store.db import Database
 from ui import settings as S
 from ui.door.door_actions import DoorActions
+from ui.door.host_actions import HostActions
 from ui.door.menus import build_menus
 from ui.door.organiser_actions import OrganiserActions
 from ui.door.result_panel import ResultPanel
@@ -89,9 +90,11 @@ class DoorWindow(QMainWindow):
         self.search = SearchPanel()
         self.door_actions = DoorActions(self)
         self.organiser = OrganiserActions(self)
+        self.host_actions = HostActions(self)
         self.result.undo_requested.connect(self.door_actions.undo)
         self.result.reprint_requested.connect(self.door_actions.reprint)
         self.search.guest_chosen.connect(self.door_actions.check_in_guest)
+        self.search.enter_idle.connect(self.host_actions.enlist_proposal)
         self._build_view(event)
         build_menus(self)
 
@@ -123,6 +126,7 @@ class DoorWindow(QMainWindow):
         self.refresh_counters()
         self.reload_guests()
         self.door_actions.set_journal_folder(self.settings.get(S.JOURNAL_FOLDER))
+        self.host_actions.show_plan()
         self.search.box.setFocus()
 
     def _is_code(self, text: str) -> bool:
@@ -166,6 +170,11 @@ class DoorWindow(QMainWindow):
             "background: #ffe082; color: #4e3400; font-size: 18px; padding: 8px;border-radius: 6px;"
         )
         self.banner.hide()
+        self.plan_label = QLabel("")  # the evening's hosting plan, once the door opens
+        self.plan_label.setObjectName("status")
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setAccessibleName("Hosting plan")
+        self.plan_label.hide()
 
         self.right = QWidget()
         right = QVBoxLayout(self.right)
@@ -195,6 +204,7 @@ class DoorWindow(QMainWindow):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.plan_label)
         layout.addWidget(split, 1)
         layout.addWidget(self.status_line)
         self.setCentralWidget(central)

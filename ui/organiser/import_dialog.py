@@ -46,6 +46,7 @@ MAPPABLE = (
     ("status", "Status"),
     ("first_time", "First time?"),
     ("is_host", "Host?"),
+    ("backup_host", "Happy to welcome if needed?"),
     ("interests", "Interests"),
 )
 PREVIEW_COLUMNS = ("row", "first_name", "last_name", "email", "company", "ticket_code", "status")
