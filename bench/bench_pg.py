@@ -8,8 +8,6 @@ tests/support/postgres.py) but durable: fsync and synchronous_commit on.
 from __future__ import annotations
 
 import os
-import pwd
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,56 +32,6 @@ for i in range(n):
     conn.commit()
 print(json.dumps({"seconds": time.perf_counter() - t, "n": n}))
 """
-
-
-class DurableServer:
-    def __init__(self) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="welcome-desk-bench-pg-", dir=WORK))
-        self.executor = None
-
-    def start(self) -> str:
-        from port_for import select_random
-        from pytest_postgresql.executors.proc import PostgreSQLExecutor
-
-        from tests.support.postgres import WRAPPER
-
-        (self.base / "sock").mkdir()
-        os.chmod(self.base, 0o755)
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam("postgres")
-            for p in (self.base, self.base / "sock"):
-                os.chown(p, pw.pw_uid, pw.pw_gid)
-        port = select_random()
-        self.executor = PostgreSQLExecutor(
-            executable=str(WRAPPER),
-            host="127.0.0.1",
-            port=port,
-            datadir=str(self.base / "data"),
-            unixsocketdir=str(self.base / "sock"),
-            logfile=str(self.base / "server.log"),
-            startparams="-w",
-            dbname="postgres",
-            postgres_options="-c fsync=on -c synchronous_commit=on -c max_connections=100",
-        )
-        self.executor.start()
-        import psycopg
-
-        admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-        for attempt in range(60):  # a loaded machine may still be starting the server
-            try:
-                with psycopg.connect(admin, autocommit=True) as c:
-                    c.execute('CREATE DATABASE "bench"')
-                break
-            except psycopg.OperationalError:
-                if attempt == 59:
-                    raise
-                time.sleep(0.5)
-        return f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench"
-
-    def stop(self) -> None:
-        if self.executor is not None:
-            self.executor.stop()
-        shutil.rmtree(self.base, ignore_errors=True)
 
 
 class Door:
@@ -187,9 +135,12 @@ def run(quick: bool = False) -> list:
 
     n, per = (3_000, 100) if quick else (20_000, 800)
     WORK.mkdir(exist_ok=True)
-    server = DurableServer()
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer(PostgresServer.DURABLE, folder=WORK)
     try:
-        url = server.start()
+        server.start()
+        url = server.new_database()
         with tempfile.TemporaryDirectory(dir=WORK) as tmp:
             db, returning, first = build_door(Path(tmp), n, url)
         trips_returning = _round_trips(db, returning.pop())

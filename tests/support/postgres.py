@@ -43,8 +43,13 @@ def unavailable_reason() -> str | None:
 class PostgresServer:
     """Starts one server; hands out fresh databases cloned from a migrated template."""
 
-    def __init__(self) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="welcome-desk-pg-"))
+    # Tests trade durability for speed; `make bench` measures a durable server (fsync on).
+    FAST = "-c fsync=off -c full_page_writes=off -c max_connections=200"
+    DURABLE = "-c fsync=on -c synchronous_commit=on -c max_connections=100"
+
+    def __init__(self, options: str = FAST, folder: Path | None = None) -> None:
+        self.options = options
+        self.base = Path(tempfile.mkdtemp(prefix="welcome-desk-pg-", dir=folder))
         self.executor = None
         self.url_base: str
         self._n = 0
@@ -72,7 +77,7 @@ class PostgresServer:
             logfile=str(self.base / "server.log"),
             startparams="-w",
             dbname="postgres",
-            postgres_options="-c fsync=off -c full_page_writes=off -c max_connections=200",
+            postgres_options=self.options,
         )
         self.executor.start()
         self.url_base = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
