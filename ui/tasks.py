@@ -68,19 +68,37 @@ class TaskRunner(QObject):
         self._queue.put(None)
         self._thread.join(timeout)
 
+    def run_waiting(self) -> None:
+        """Run, now, the work queued behind the task that is running: long work (an import)
+        calls this between its short transactions, so a scan queued meanwhile answers within
+        one of them instead of after the whole import. Only on this runner's own thread."""
+        if threading.current_thread() is not self._thread:
+            return
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:  # stop() was asked: leave it for the loop, last
+                self._queue.put(None)
+                return
+            self._run(*item)
+
     def _loop(self) -> None:
         while True:
             item = self._queue.get()
             if item is None:
                 return
-            task_id, work = item
-            try:
-                result = work()
-            except BaseException as exc:  # reported on the UI thread, never lost
-                log.debug("task %s failed:\n%s", task_id, traceback.format_exc())
-                self._errored.emit(task_id, exc)
-            else:
-                self._finished.emit(task_id, result)
+            self._run(*item)
+
+    def _run(self, task_id: int, work: Callable[[], Any]) -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # reported on the UI thread, never lost
+            log.debug("task %s failed:\n%s", task_id, traceback.format_exc())
+            self._errored.emit(task_id, exc)
+        else:
+            self._finished.emit(task_id, result)
 
     def _settle(self, task_id: int) -> tuple[Done | None, Failed | None]:
         self._pending -= 1

@@ -26,6 +26,7 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checkin.errors import CheckinError, DatabaseError, ImportRefused
@@ -100,7 +101,14 @@ def _part(work: list, start: int, size: int, unchanged: list) -> Plan:
     return part
 
 
-def _write(db: Database, event_id: int, plan: Plan, fmt: str, path: str) -> list[Applied]:
+def _write(
+    db: Database,
+    event_id: int,
+    plan: Plan,
+    fmt: str,
+    path: str,
+    between_chunks: Callable[[], None] | None = None,
+) -> list[Applied]:
     """Write the plan in short transactions, each sized to take about ``TARGET_S`` and
     followed by a pause as long: a door waiting for the lock finds it free within about
     that (SQLite's busy handler retries every few to 25 ms in its first 200 ms)."""
@@ -116,6 +124,8 @@ def _write(db: Database, event_id: int, plan: Plan, fmt: str, path: str) -> list
             start += size
             if start < len(work):
                 size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * TARGET_S / max(took, 1e-3))))
+                if between_chunks is not None:
+                    between_chunks()  # the app's door actions queued behind us go now
                 time.sleep(min(max(took, PAUSE_S), 0.1))  # let a waiting door in
     except Exception as exc:  # undo, then say what happened
         if not done:
@@ -172,9 +182,13 @@ def import_guest_list(
     dry_run: bool = False,
     guests: GuestList | None = None,
     issue_codes: bool = False,
+    between_chunks: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import (or with ``dry_run``, only plan) a guest list. Raises ImportRefused, writing
-    nothing, when the file or its match against the database has any problem."""
+    nothing, when the file or its match against the database has any problem.
+
+    ``between_chunks`` runs between the short write transactions of a big list, outside
+    any transaction: the desktop app lets the scans queued on its one writer thread in."""
     if guests is None:
         from checkin.guestlist.reading import read_guest_list
 
@@ -220,7 +234,7 @@ def import_guest_list(
         if small:
             done = [apply_plan(session, ev, plan, guests.format)]
     if not small:
-        done = _write(db, event_id, plan, guests.format, str(path))
+        done = _write(db, event_id, plan, guests.format, str(path), between_chunks)
     summary.codes_issued = sum(d.codes_issued for d in done)
     summary.hosts = sum(d.host_rows for d in done)
     summary.backups = sum(d.backup_rows for d in done)

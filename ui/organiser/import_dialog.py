@@ -234,8 +234,11 @@ class ImportDialog(QDialog):
         fmt, mapping = self.format.currentText(), self._explicit_mapping()
         self.import_button.setEnabled(False)
         self._busy(True, "Importing…")
+        scans_meanwhile = self.runner.run_waiting  # a scan waits one chunk, not the import
         self.runner.submit(
-            lambda: import_guest_list(db, event, path, format=fmt, mapping=mapping),
+            lambda: import_guest_list(
+                db, event, path, format=fmt, mapping=mapping, between_chunks=scans_meanwhile
+            ),
             self._imported,
             self._failed,
         )
