@@ -105,7 +105,7 @@ def run_pull(args: argparse.Namespace) -> int:
         emit_json(summary.as_json())
         return 0
     verb = "Would import" if args.dry_run else "Imported"
-    unpaid = getattr(summary, "unpaid", None)
+    unpaid = summary.unpaid
     print(
         f"{verb} {summary.rows} tickets from pretix {args.organizer}/{args.event}: "
         f"{summary.added} new, {summary.updated} updated, {summary.unchanged} unchanged, "

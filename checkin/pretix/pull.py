@@ -13,7 +13,6 @@ or blocked position -> cancelled.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,12 +24,6 @@ from checkin.pretix.client import PretixClient, PretixError, text_of
 from checkin.store.db import Database
 
 Report = Callable[[str, int, int | None], None]  # (what, done, total or None)
-
-_ROW_FIELDS = {f.name for f in dataclasses.fields(GuestRow)}
-_LIST_FIELDS = {f.name for f in dataclasses.fields(GuestList)}
-# Registrations know "unpaid" once the guest-list work that adds it is in; until then an
-# unpaid ticket is kept out the safe way, as not admitted (cancelled), never as registered.
-HAS_UNPAID = "status" in _ROW_FIELDS
 
 ORDER_STATUS = {"p": "registered", "n": "unpaid", "e": "cancelled", "c": "cancelled"}
 REASONS = {"e": "expired", "c": "cancelled", "n": "unpaid"}
@@ -118,12 +111,10 @@ def _row(n: int, t: Ticket, email: str | None) -> GuestRow:
         "ticket_code": t.secret,
         "ticket_type": t.product,
         "external_id": f"{t.order}-{t.positionid}",
-        "cancelled": t.status == "cancelled" or (t.status == "unpaid" and not HAS_UNPAID),
+        "cancelled": t.status == "cancelled",
+        "status": t.status,  # unpaid is told apart at the door: NOT PAID
+        "status_reason": t.reason,
     }
-    if HAS_UNPAID:
-        values["status"] = t.status
-        if "status_reason" in _ROW_FIELDS:
-            values["status_reason"] = t.reason
     return GuestRow(**values)
 
 
@@ -151,10 +142,7 @@ def guest_list(tickets: list[Ticket], source: str) -> GuestList:
         "ticket_code": "secret",
         "status": "order status",
     }
-    extra = {}
-    if "tool" in _LIST_FIELDS:
-        extra["tool"] = "pretix (API)"
-    return GuestList(source, "pretix", "utf-8", "", mapping, rows, problems, **extra)
+    return GuestList(source, "pretix", "utf-8", "", mapping, rows, problems, tool="pretix (API)")
 
 
 def _labelled(exc: ImportRefused, tickets: list[Ticket]) -> ImportRefused:

@@ -10,20 +10,11 @@ from checkin.errors import ImportRefused
 from checkin.events import create_event
 from checkin.guestlist.importer import import_guest_list
 from checkin.pretix.client import PretixClient, PretixError
-from checkin.pretix.pull import HAS_UNPAID, pull
+from checkin.pretix.pull import pull
 from checkin.store.models import Person, Registration
 from tests.pretix.seed import ACME, seed_event
 
 pytestmark = pytest.mark.pretix
-
-# pretix's statuses (pending = unpaid) and its German headers are the guest-list work of
-# issue 17 items 1-3, on its own branch; until it is merged these say so instead of failing.
-NEEDS_GUESTLIST = pytest.mark.xfail(
-    not HAS_UNPAID,
-    reason="needs the guest-list branch (issue 17 items 1-3: unpaid status, German headers)",
-    strict=False,
-)
-UNPAID = "unpaid" if HAS_UNPAID else "cancelled"  # never "registered": never admitted
 
 
 def client(px, **kw) -> PretixClient:
@@ -77,7 +68,6 @@ def test_english_positions_export_imports_names_codes_and_cancellations(
     assert got["Carla Cancel"]["status"] == "cancelled"
 
 
-@NEEDS_GUESTLIST
 @pytest.mark.parametrize("locale", ["en", "de"])
 def test_pretix_exports_in_english_and_german_import_with_statuses(
     pretix, sqlite_db, tmp_path, locale
@@ -140,7 +130,7 @@ def test_pull_reads_every_page_and_maps_pretix_statuses(pretix, sqlite_db):
     assert got["Wei Zhang 张"]["company"] == "北京 Example Ltd."
     assert got["Anna Łukasiewicz"]["company"] == ACME
     assert got["Björk Guðmundsdóttir"]["email"] == "buyer@example.org"  # the order's email
-    assert got["Pat Pending"]["status"] == UNPAID
+    assert got["Pat Pending"]["status"] == "unpaid"
     assert got["Carla Cancel"]["status"] == "cancelled"
 
 
