@@ -104,6 +104,25 @@ def test_the_best_backup_shares_interests_then_has_been_here_longest(db):
     assert o.backup_proposal.backup.code == "B2"
 
 
+def test_with_a_backup_already_asked_the_proposal_is_for_the_next_in_the_queue(db):
+    from checkin.hosting.backups import propose
+
+    _evening(db, hosts=1)
+    first, second = (add_host(db, EVENT, code=c, backup=True) for c in ("B1", "B2"))
+    check_in(db, EVENT, "B1", now=_at(0))
+    check_in(db, EVENT, "B2", now=_at(0))
+    check_in(db, EVENT, "N1", now=_at(1))
+    check_in(db, EVENT, "N2", now=_at(2))
+    with db.read() as s:
+        event_id = s.scalar(select(Host.event_id).where(Host.id == first.host_id))
+        front = propose(s, event_id, _at(3))
+        after = propose(s, event_id, _at(3), asked={front.backup.host_id})
+        nobody = propose(s, event_id, _at(3), asked={first.host_id, second.host_id})
+    assert front.newcomer_code == "N1"
+    assert after.newcomer_code == "N2" and after.backup.host_id != front.backup.host_id
+    assert nobody is None  # two asked cover both who wait
+
+
 def test_no_proposal_while_nobody_waits(db):
     _evening(db, hosts=1, capacity=3)
     add_host(db, EVENT, code="B1", backup=True)

@@ -177,15 +177,20 @@ def serve_queue(session: Session, event_id: int, now: dt.datetime, device: str =
     With pairs allowed, a newcomer no free host can take joins a conversation with another
     newcomer who shares an interest (checkin/hosting/pairs.py).
     """
+    # When hosts run short every scan queues another newcomer: with no room and no pairs
+    # nobody can be served, and the queue (hundreds, late on) is not read at all.
+    room = _has_room(session, event_id)
+    with_pairs = pairs.pairs_allowed(session, event_id)
+    if not room and not with_pairs:
+        return 0
     waiting = session.scalars(
         select(QueueEntry)
         .where(QueueEntry.event_id == event_id, QueueEntry.resolved_at.is_(None))
         .order_by(QueueEntry.queued_at, QueueEntry.id)
     ).all()
     served = 0
-    with_pairs = bool(waiting) and pairs.pairs_allowed(session, event_id)
-    for entry in waiting:
-        room = _has_room(session, event_id)
+    for n, entry in enumerate(waiting):
+        room = room if n == 0 else _has_room(session, event_id)
         if not room and not with_pairs:
             break
         nc = newcomer(session, entry.newcomer_id)

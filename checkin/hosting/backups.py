@@ -27,15 +27,27 @@ from checkin.timeutil import as_utc
 _SHARED = _count_tags("tags")
 
 
-def _waiting(session: Session, event_id: int) -> list[tuple[int, dt.datetime]]:
-    return [
-        (rid, as_utc(at))
-        for rid, at in session.execute(
-            select(QueueEntry.newcomer_id, QueueEntry.arrived_at)
-            .where(QueueEntry.event_id == event_id, QueueEntry.resolved_at.is_(None))
-            .order_by(QueueEntry.queued_at, QueueEntry.id)
+_OPEN = (QueueEntry.resolved_at.is_(None),)
+
+
+def _waiting_count(session: Session, event_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count(QueueEntry.id)).where(QueueEntry.event_id == event_id, *_OPEN)
         )
-    ]
+    )
+
+
+def _waiting_at(session: Session, event_id: int, place: int) -> tuple[int, dt.datetime]:
+    """The newcomer at ``place`` (0 = the front) of the queue, and when they arrived."""
+    rid, at = session.execute(
+        select(QueueEntry.newcomer_id, QueueEntry.arrived_at)
+        .where(QueueEntry.event_id == event_id, *_OPEN)
+        .order_by(QueueEntry.queued_at, QueueEntry.id)
+        .offset(place)
+        .limit(1)
+    ).one()
+    return rid, as_utc(at)
 
 
 def best_backup(
@@ -68,13 +80,13 @@ def propose(
     ``asked``: backups already asked and on their way; each covers one waiting newcomer, so
     the proposal is for the next one still uncovered.
     """
-    waiting = _waiting(session, event_id)
-    if len(waiting) <= len(asked):
+    waiting = _waiting_count(session, event_id)  # counted, not read: the queue can be long
+    if waiting <= len(asked):
         return None
     threshold = session.scalar(select(Event.backup_after_s).where(Event.id == event_id)) or 60
-    rid, arrived = waiting[len(asked)]
+    rid, arrived = _waiting_at(session, event_id, len(asked))
     waited = max(0, int((as_utc(now) - arrived).total_seconds()))
-    short = len(waiting) > free_slots(session, event_id) + len(asked)
+    short = waiting > free_slots(session, event_id) + len(asked)
     if not short and waited < threshold:
         return None
     host_id = best_backup(session, event_id, rid, asked)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from checkin.door.outcomes import BackupProposal
@@ -74,15 +74,28 @@ def average_conversation_min(session: Session, event_id: int) -> float:
 
 
 def queue_position(session: Session, event_id: int, newcomer_id: int) -> int | None:
-    entries = session.execute(
-        select(QueueEntry.newcomer_id)
-        .where(QueueEntry.event_id == event_id, QueueEntry.resolved_at.is_(None))
-        .order_by(QueueEntry.queued_at, QueueEntry.id)
-    ).scalars()
-    for n, rid in enumerate(entries, start=1):
-        if rid == newcomer_id:
-            return n
-    return None
+    """1 for the front of the queue; counted in the database (the queue can be long)."""
+    mine = session.execute(
+        select(QueueEntry.queued_at, QueueEntry.id).where(
+            QueueEntry.event_id == event_id,
+            QueueEntry.newcomer_id == newcomer_id,
+            QueueEntry.resolved_at.is_(None),
+        )
+    ).first()
+    if mine is None:
+        return None
+    at, entry_id = mine
+    ahead = session.scalar(
+        select(func.count(QueueEntry.id)).where(
+            QueueEntry.event_id == event_id,
+            QueueEntry.resolved_at.is_(None),
+            or_(
+                QueueEntry.queued_at < at,
+                and_(QueueEntry.queued_at == at, QueueEntry.id < entry_id),
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
 
 
 def queue_truth(session: Session, event_id: int, newcomer_id: int) -> QueueTruth:
