@@ -27,7 +27,9 @@ GUESTS = 50_000
 DOORS = 4
 RECORDS = 100_000
 EVENT = "Merge Bench"
-START = dt.datetime(2026, 12, 3, 17, 0, tzinfo=dt.UTC)
+# Last evening: merge refuses lines dated in the future (and far from the event's day).
+_YESTERDAY = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+START = dt.datetime.combine(_YESTERDAY, dt.time(17, 0), tzinfo=dt.UTC)
 
 
 def _guest(i: int) -> dict:
