@@ -30,6 +30,7 @@ from checkin.errors import InvalidInput, NotFound
 from checkin.events import EventRef, event_ref, find_event
 from checkin.guestlist.cleaning import checked, clean_code
 from checkin.hosting import assignments
+from checkin.hosting.policy import newcomer_of
 from checkin.store.actions import ChangeSink, run_action
 from checkin.store.db import Database
 from checkin.store.models import CheckIn, Event, Host, Person, Registration
@@ -88,6 +89,7 @@ class _Reg:
     host_id: int | None
     email_key: str | None
     external_id: str | None
+    languages: str | None
     been_before: bool | None = None  # checked in at an earlier event (read with the guest)
 
     def ident(self) -> GuestIdent:
@@ -149,6 +151,7 @@ _REG_SELECT = (
         Host.id,
         Person.email_key,
         Person.external_id,
+        Person.languages,
     )
     .join(Person, Person.id == Registration.person_id)
     .outerjoin(Host, Host.registration_id == Registration.id)
@@ -348,7 +351,10 @@ def check_in_in_session(
     if reg.host_id is not None:
         assignments.host_arrived(session, event.id, now, device)
     elif reg.first_time:
-        fresh = assignments.newcomer_arrived(session, event.id, reg.id, now, device)
+        nc = newcomer_of(
+            reg.id, reg.person_id, reg.company, reg.interests, reg.languages, reg.profession
+        )
+        fresh = assignments.newcomer_arrived(session, event.id, reg.id, now, device, nc)
         warnings = _profession_clash(session, event, reg)
     if returning:
         warnings = (*warnings, "Back again: checked out earlier")

@@ -21,6 +21,7 @@ from checkin.hosting.policy import (
     _display,
     _present,
     best_host,
+    host_on_arrival,
     host_ref,
     hosting_now,
     introductions,
@@ -54,10 +55,12 @@ def assign(
     now: dt.datetime,
     device: str,
     pair_of: int | None = None,
+    ref: HostRef | None = None,
 ) -> tuple[HostRef, tuple[Introduction, ...]]:
     """Give the newcomer this host; with ``pair_of``, they join that assignment's
-    conversation (the other newcomer is introduced first, and no new slot is taken)."""
-    ref = host_ref(session, host_id, nc)
+    conversation (the other newcomer is introduced first, and no new slot is taken).
+    ``ref``: the host as already read with them (else read here)."""
+    ref = ref or host_ref(session, host_id, nc)
     conn = session.connection()
     skip = {ref.registration_id}
     partner = ()
@@ -108,21 +111,27 @@ def assign(
 
 
 def newcomer_arrived(
-    session: Session, event_id: int, registration_id: int, now: dt.datetime, device: str
+    session: Session,
+    event_id: int,
+    registration_id: int,
+    now: dt.datetime,
+    device: str,
+    nc: Newcomer | None = None,
 ) -> tuple[HostRef | None, bool, tuple[Introduction, ...], QueueTruth | None]:
     """Give a just-checked-in first-timer a host, or queue them.
 
     Returns (host, queued, intros, truth): ``truth`` is set for a queued newcomer (hosts
     here, place in the queue, estimated wait) so the door tells them what is true.
+    ``nc``: the newcomer as the door already read them.
     """
     lock_event(session, event_id)
-    nc = newcomer(session, registration_id)
+    nc = nc or newcomer(session, registration_id)
     # Anyone already waiting goes first: a newcomer never jumps the queue.
-    if _queue_length(session, event_id) == 0:
-        best = best_host(session, event_id, nc)
-        if best is not None:
-            ref, intros = assign(session, event_id, nc, best[0], best[1], now, device)
-            return ref, False, intros, None
+    best = host_on_arrival(session, event_id, nc)
+    if best is not None:
+        score, host = best
+        ref, intros = assign(session, event_id, nc, host.host_id, score, now, device, ref=host)
+        return ref, False, intros, None
     session.add(
         QueueEntry(event_id=event_id, newcomer_id=registration_id, queued_at=now, arrived_at=now)
     )
@@ -143,15 +152,6 @@ def waiting_truth(
     truth = queue_truth(session, event_id, registration_id)
     proposal = backups.propose(session, event_id, now)
     return dataclasses.replace(truth, backup_proposal=proposal)
-
-
-_WAITING = select(QueueEntry.id).where(
-    QueueEntry.event_id == bindparam("event_id"), QueueEntry.resolved_at.is_(None)
-)
-
-
-def _queue_length(session: Session, event_id: int) -> int:
-    return len(session.connection().execute(_WAITING, {"event_id": event_id}).all())
 
 
 def _has_room(session: Session, event_id: int) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from checkin.door.outcomes import HostRef, Introduction
@@ -34,6 +34,7 @@ from checkin.store.models import (
     HostTag,
     Person,
     PersonTag,
+    QueueEntry,
     Registration,
 )
 from checkin.text import fold, split_tags
@@ -58,6 +59,8 @@ def lock_event(session: Session, event_id: int) -> None:
     FOR NO KEY UPDATE, because every check-in row references the event: its foreign-key
     check holds KEY SHARE on the event row, which a plain FOR UPDATE would deadlock against.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        return  # BEGIN IMMEDIATE already holds the only write lock: no statement needed
     session.execute(select(Event.id).where(Event.id == event_id).with_for_update(key_share=True))
 
 
@@ -80,12 +83,24 @@ _NEWCOMER = (
 
 def newcomer(session: Session, registration_id: int) -> Newcomer:
     row = session.connection().execute(_NEWCOMER, {"rid": registration_id}).one()
-    tags = tags_of(row.interests, row.languages, row.profession)
+    return newcomer_of(registration_id, *row)
+
+
+def newcomer_of(
+    registration_id: int,
+    person_id: int,
+    company: str | None,
+    interests: str | None,
+    languages: str | None,
+    profession: str | None,
+) -> Newcomer:
+    """The newcomer from what the door already read of them (no statement)."""
+    tags = tags_of(interests, languages, profession)
     return Newcomer(
         registration_id,
-        row.person_id,
-        row.company,
-        _display(row.interests),
+        person_id,
+        company,
+        _display(interests),
         interest_tags(tags),
         language_tags(tags),
     )
@@ -118,8 +133,9 @@ def _count_tags(name: str):
 
 
 # Built once: statement construction costs more than SQLite's work here (see make bench).
-_SHARED = _count_tags("tags")
-_FREE_HOSTS = (
+# Labelled, so ORDER BY reuses the count the select computed rather than counting again.
+_SHARED = _count_tags("tags").label("shared")
+_FREE = (
     select(Host.id, _SHARED)
     .join(Registration, Registration.id == Host.registration_id)
     .where(
@@ -130,15 +146,12 @@ _FREE_HOSTS = (
         Registration.checked_out_at.is_(None),
         Host.id.not_in(bindparam("excluded", expanding=True)),
     )
-    .order_by(
-        _SHARED.desc(),
-        (_count_tags("languages") > 0).desc(),
-        Host.load,
-        func.coalesce(Host.last_assigned_at, _NEVER),
-        Host.id,
-    )
     .limit(1)
 )
+_LATER = (Host.load, func.coalesce(Host.last_assigned_at, _NEVER), Host.id)
+# Without languages to match (most newcomers) their term is left out: it would count per host.
+_FREE_HOSTS = _FREE.order_by(_SHARED.desc(), *_LATER)
+_FREE_HOSTS_LANG = _FREE.order_by(_SHARED.desc(), (_count_tags("languages") > 0).desc(), *_LATER)
 
 
 def best_host(
@@ -155,47 +168,78 @@ def best_host(
         "languages": nc.languages,
         "excluded": sorted(excluded) or [0],
     }
-    row = session.connection().execute(_FREE_HOSTS, params).first()
+    stmt = _FREE_HOSTS_LANG if nc.languages else _FREE_HOSTS
+    row = session.connection().execute(stmt, params).first()
     return (row[0], int(row[1])) if row else None
 
 
+_HOST_COLUMNS = (
+    Host.registration_id,
+    Host.own_tags,
+    Registration.code,
+    Person.first_name,
+    Person.last_name,
+    Person.company,
+    Person.interests,
+)
 _HOST = (
-    select(
-        Host.registration_id,
-        Host.own_tags,
-        Registration.code,
-        Registration.person_id,
-        Person.first_name,
-        Person.last_name,
-        Person.company,
-    )
+    select(*_HOST_COLUMNS)
     .join(Registration, Registration.id == Host.registration_id)
     .join(Person, Person.id == Registration.person_id)
     .where(Host.id == bindparam("host_id"))
 )
+# A newcomer just in: the best free host with what the door shows of them, in one statement,
+# and only when nobody is waiting already (a newcomer never jumps the queue).
+_NOBODY_WAITING = ~(
+    select(QueueEntry.id)
+    .where(QueueEntry.event_id == bindparam("event_id"), QueueEntry.resolved_at.is_(None))
+    .exists()
+)
+
+
+def _on_arrival(stmt):
+    joined = stmt.add_columns(*_HOST_COLUMNS).join(Person, Person.id == Registration.person_id)
+    return joined.where(_NOBODY_WAITING)
+
+
+_ARRIVAL_HOSTS = _on_arrival(_FREE_HOSTS)
+_ARRIVAL_HOSTS_LANG = _on_arrival(_FREE_HOSTS_LANG)
+
+
+def host_on_arrival(session: Session, event_id: int, nc: Newcomer) -> tuple[int, HostRef] | None:
+    """(shared count, host) of the best free host for a newcomer just in, or None when no
+    host is free or others already wait."""
+    params = {"event_id": event_id, "tags": nc.tags, "languages": nc.languages, "excluded": [0]}
+    stmt = _ARRIVAL_HOSTS_LANG if nc.languages else _ARRIVAL_HOSTS
+    row = session.connection().execute(stmt, params).first()
+    if row is None:
+        return None
+    return int(row[1]), _ref(session.connection(), row[0], row[2:], nc)
+
+
 _HOST_OWN_TAGS = select(HostTag.tag).where(
     HostTag.host_id == bindparam("host_id"), HostTag.tag.in_(bindparam("tags", expanding=True))
-)
-_PERSON_TAGS = select(PersonTag.tag).where(
-    PersonTag.person_id == bindparam("person_id"),
-    PersonTag.tag.in_(bindparam("tags", expanding=True)),
 )
 
 
 def host_ref(session: Session, host_id: int, nc: Newcomer | None = None) -> HostRef:
     conn = session.connection()
-    row = conn.execute(_HOST, {"host_id": host_id}).one()
+    return _ref(conn, host_id, conn.execute(_HOST, {"host_id": host_id}).one(), nc)
+
+
+def _ref(conn, host_id: int, row, nc: Newcomer | None) -> HostRef:
+    reg_id, own_tags, code, first, last, company, interests = row
     shared: tuple[str, ...] = ()
     if nc is not None and nc.interests:
-        tags = list(nc.interests)
-        if row.own_tags:
+        if own_tags:  # this evening's own interests, kept as tags only
+            tags = list(nc.interests)
             found = conn.execute(_HOST_OWN_TAGS, {"host_id": host_id, "tags": tags})
-        else:
-            found = conn.execute(_PERSON_TAGS, {"person_id": row.person_id, "tags": tags})
-        keys = set(found.scalars())
+            keys = set(found.scalars())
+        else:  # the person's tags are made from these very interests (hosting/tags.py)
+            keys = set(tags_of(interests))
         shared = tuple(v for k, v in nc.interests.items() if k in keys)
-    name = " ".join(p for p in (row.first_name, row.last_name) if p)
-    return HostRef(host_id, row.registration_id, name, row.code, row.company, shared)
+    name = " ".join(p for p in (first, last) if p)
+    return HostRef(host_id, reg_id, name, code, company, shared)
 
 
 # Introductions look among the most recent arrivals still here: they are near the door, not
@@ -217,10 +261,16 @@ _WINDOW = (
     )
     .order_by(Registration.checked_in_at.desc())
     .limit(bindparam("window"))
-    .subquery()
+    .cte("recent")
 )
 _SHARING = (
-    select(_WINDOW.c.id)
+    select(
+        _WINDOW.c.id,
+        literal(0).label("kind"),
+        func.row_number()
+        .over(order_by=(func.count(PersonTag.tag).desc(), _WINDOW.c.checked_in_at, _WINDOW.c.id))
+        .label("pos"),
+    )
     .join(PersonTag, PersonTag.person_id == _WINDOW.c.person_id)
     .where(
         PersonTag.tag.in_(bindparam("tags", expanding=True)),
@@ -229,17 +279,29 @@ _SHARING = (
     .group_by(_WINDOW.c.id, _WINDOW.c.checked_in_at)
     .order_by(func.count(PersonTag.tag).desc(), _WINDOW.c.checked_in_at, _WINDOW.c.id)
     .limit(12)
+    .subquery()
 )
 _REGULARS = (
-    select(_WINDOW.c.id)
+    select(
+        _WINDOW.c.id,
+        literal(1).label("kind"),
+        func.row_number()
+        .over(order_by=(_WINDOW.c.checked_in_at.desc(), _WINDOW.c.id))
+        .label("pos"),
+    )
     .where(_WINDOW.c.first_time.is_(False), _WINDOW.c.id.not_in(bindparam("skip", expanding=True)))
     .order_by(_WINDOW.c.checked_in_at.desc(), _WINDOW.c.id)
     .limit(12)
+    .subquery()
 )
-_PEOPLE = (
-    select(Registration.id, Person.first_name, Person.last_name, Person.company, Person.interests)
+# One statement (on PostgreSQL one round trip): those sharing an interest, best first, then
+# the regulars who came in last, each with what the door shows of them.
+_CANDIDATES = union_all(select(_SHARING), select(_REGULARS)).subquery()
+_INTRODUCIBLE = (
+    select(_CANDIDATES.c.id, Person.first_name, Person.last_name, Person.company, Person.interests)
+    .join(Registration, Registration.id == _CANDIDATES.c.id)
     .join(Person, Person.id == Registration.person_id)
-    .where(Registration.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_CANDIDATES.c.kind, _CANDIDATES.c.pos)
 )
 
 
@@ -257,14 +319,12 @@ def introductions(
         "window": INTRODUCTION_WINDOW,
         "skip": sorted(exclude | {nc.registration_id}),
     }
-    candidates: list[int] = []
     wanted = [t for t in nc.tags if t in nc.interests]
-    if wanted:
-        candidates += conn.execute(_SHARING, {**params, "tags": wanted}).scalars().all()
-    candidates += conn.execute(_REGULARS, params).scalars().all()
-    if not candidates:
+    found = conn.execute(_INTRODUCIBLE, {**params, "tags": wanted}).all()
+    if not found:
         return ()
-    rows = {r[0]: r for r in conn.execute(_PEOPLE, {"ids": sorted(set(candidates))})}
+    rows = {r[0]: r for r in found}
+    candidates = [r[0] for r in found]
     company = fold(nc.company) if nc.company else None
     chosen: list[Introduction] = []
     for reg_id in dict.fromkeys(candidates):
