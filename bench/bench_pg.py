@@ -111,7 +111,10 @@ def _round_trips(db, code: str) -> int:
 
     seen: list[str] = []
     on_stmt = lambda *a, **k: seen.append("stmt")  # noqa: E731
-    on_begin = lambda *a, **k: seen.append("begin")  # noqa: E731
+    # psycopg sends BEGIN only outside autocommit (SQLAlchemy's event fires either way)
+    on_begin = lambda conn: (  # noqa: E731
+        None if conn.connection.dbapi_connection.autocommit else seen.append("begin")
+    )
     on_commit = lambda *a, **k: seen.append("commit")  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", on_stmt)
     event.listen(db.engine, "begin", on_begin)
@@ -159,6 +162,12 @@ def run(quick: bool = False) -> list:
         returning_rate = sum(map(len, only_returning)) / r_seconds
         # The bare floor: 4 processes, one INSERT+COMMIT each loop, started together.
         bare_url = url.replace("postgresql+psycopg", "postgresql")
+        # Made here, once: four CREATE TABLE IF NOT EXISTS at the same moment can collide
+        # on PostgreSQL's catalogue (a duplicate pg_type key), killing one loop.
+        import psycopg
+
+        with psycopg.connect(bare_url) as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS bare (id bigserial PRIMARY KEY, v text)")
         start_at = time.time() + 3.0
         procs = [
             subprocess.Popen(

@@ -64,6 +64,11 @@ class EventRef:
 _REFS: dict[tuple[str, str], EventRef] = {}
 
 
+def known_ref(url, event: str | int) -> EventRef | None:
+    """The event as an earlier action on this database found it, without a statement."""
+    return _REFS.get((str(url), str(event)))
+
+
 def event_ref(session: Session, event: str | int) -> EventRef:
     key = (str(session.get_bind().url), str(event))
     ref = _REFS.get(key)

@@ -25,8 +25,11 @@ T = TypeVar("T")
 class ChangeSink(Protocol):
     """Something that keeps a copy of what actions changed (the attendance journal)."""
 
-    def prepare(self, session: Session, changes: tuple[Change, ...], kind: str | None) -> Any:
-        """Build what will be written, inside the action's transaction."""
+    def prepare(
+        self, session: Session | None, changes: tuple[Change, ...], kind: str | None
+    ) -> Any:
+        """Build what will be written, inside the action's transaction (no session: an
+        action committed in one statement, whose records say all the lines need)."""
 
     def write(self, prepared: Any) -> str | None:
         """Write it after the commit; a warning when it could not be kept."""
@@ -50,6 +53,19 @@ def run_action(
         return result, changes, prepared
 
     result, changes, prepared = with_retry(db, attempt)
+    return _delivered(result, changes, prepared, journal)
+
+
+def committed(
+    result: T, changes: tuple[Change, ...], journal: ChangeSink | None, kind: str | None = None
+) -> T:
+    """An action already committed in one statement of its own (door/one_trip.py): its
+    journal lines and its changes, exactly as ``run_action`` gives them."""
+    prepared = journal.prepare(None, changes, kind) if journal and changes else None
+    return _delivered(result, changes, prepared, journal)
+
+
+def _delivered(result: T, changes: tuple[Change, ...], prepared: Any, journal) -> T:
     result = with_changes(result, changes)
     if journal is not None and prepared is not None:
         warning = journal.write(prepared)
