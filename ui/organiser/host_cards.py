@@ -44,6 +44,14 @@ def _label(text: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
+def _set_style(widget: QWidget, sheet: str) -> None:
+    """Style sheets only when they change: setting one re-polishes the widget (about half a
+    millisecond), and a board of 50 hosts refreshed every few seconds froze the door for
+    a quarter of a second each time."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 class Focusable(QFrame):
     """A card or chip the arrow keys can move to; a thick outline shows which."""
 
@@ -110,14 +118,15 @@ class NewcomerChip(Focusable):
         if self.compact != (scale < 0.8):
             self.compact = scale < 0.8
             self.update_card(self.card)
-        self.setStyleSheet(
+        _set_style(
+            self,
             "#newcomer { background: #f3e5f5; border-radius: 8px; border: 3px solid #f3e5f5; }"
             "#newcomer:focus { border: 4px solid #0d47a1; }"
             f"QPushButton {{ font-size: {px(20, scale)}px;"
-            f" padding: {px(2, scale)}px {px(8, scale)}px; }}"
+            f" padding: {px(2, scale)}px {px(8, scale)}px; }}",
         )
-        self.title.setStyleSheet(f"font-size: {px(28, scale)}px; font-weight: bold;")
-        self.info.setStyleSheet(f"font-size: {px(20, scale)}px; color: #4a148c;")
+        _set_style(self.title, f"font-size: {px(28, scale)}px; font-weight: bold;")
+        _set_style(self.info, f"font-size: {px(20, scale)}px; color: #4a148c;")
         m = px(8, scale)
         self.layout().setContentsMargins(m, m // 2, m, m // 2)
 
@@ -190,14 +199,15 @@ class HostCardWidget(Focusable):
         border = "#9e9e9e" if self.full else "#1b7f3b"
         if self.choosing:
             border = "#0d47a1"
-        self.setStyleSheet(
+        _set_style(
+            self,
             f"#hostCard {{ background: white; border: {px(4, scale)}px solid {border};"
             " border-radius: 12px; }"
-            f"#hostCard:focus {{ border: {px(8, scale)}px solid #0d47a1; }}"
+            f"#hostCard:focus {{ border: {px(8, scale)}px solid #0d47a1; }}",
         )
-        self.name.setStyleSheet(f"font-size: {px(NAME_PX, scale)}px; font-weight: bold;")
-        self.load.setStyleSheet(f"font-size: {px(28, scale)}px;")
-        self.company.setStyleSheet(f"font-size: {px(22, scale)}px; color: #455a64;")
+        _set_style(self.name, f"font-size: {px(NAME_PX, scale)}px; font-weight: bold;")
+        _set_style(self.load, f"font-size: {px(28, scale)}px;")
+        _set_style(self.company, f"font-size: {px(22, scale)}px; color: #455a64;")
         m = px(10, scale)
         self.layout().setContentsMargins(m, m // 2, m, m)
         for chip in self.chips.values():
@@ -228,10 +238,11 @@ class QueueChip(Focusable):
         self.scale = scale
         bg, fg, _ = WAIT_LOOK[self.level]
         weight = "bold" if self.level else "normal"
-        self.setStyleSheet(
+        _set_style(
+            self,
             f"#queueChip {{ background: {bg}; border-radius: 8px; border: 3px solid {bg}; }}"
             "#queueChip:focus { border: 4px solid #0d47a1; }"
-            f"QLabel {{ color: {fg}; font-size: {px(22, scale)}px; font-weight: {weight}; }}"
+            f"QLabel {{ color: {fg}; font-size: {px(22, scale)}px; font-weight: {weight}; }}",
         )
 
 
@@ -284,7 +295,8 @@ class PhoneLinkPanel(QFrame):
     def restyle(self, scale: float) -> None:
         self.scale = scale
         self.setFixedWidth(px(self.QR_PX + 40, scale))
-        self.setStyleSheet(
+        _set_style(
+            self,
             f"#phoneLink {{ background: #ffffff; border-radius: {px(10, scale)}px; }}"
-            f"QLabel {{ font-size: {px(20, scale)}px; color: #37474f; }}"
+            f"QLabel {{ font-size: {px(20, scale)}px; color: #37474f; }}",
         )
