@@ -29,21 +29,30 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
+
+from checkin.door.codes import signing_key
 from checkin.errors import CheckinError, DatabaseError, ImportRefused
 from checkin.events import find_event
 from checkin.guestlist.apply import Applied, apply_plan, undo
+from checkin.guestlist.newguests import Batch, NewGuests, is_new_guest, write_batch
 from checkin.guestlist.plan import Plan, make_plan
 from checkin.guestlist.rows import GuestList, ImportProblem
+from checkin.store.bulk import db_datetime
 from checkin.store.db import Database
+from checkin.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 # Rows in the first write transaction (and the most a small list has: written at once);
-# later chunks are sized to take about TARGET_S each (see _write).
+# later chunks are sized to hold the write lock about TARGET_S each (see _write).
 WRITE_CHUNK = 250
-MIN_CHUNK, MAX_CHUNK = 20, 5000
-TARGET_S = 0.04
-PAUSE_S = 0.02
+MIN_CHUNK, MAX_CHUNK = 20, 20_000
+TARGET_S = 0.08
+# The lock is free at least this long between chunks. SQLite's busy handler sleeps 1, 2, 5,
+# 10, 15, 20, 25, 25, 25 ms (then 50, 50, 100) between a waiting door's tries, so a door that
+# began waiting while a chunk of up to ~100 ms ran tries again within 25 ms of its end.
+PAUSE_S = 0.03
 BUSY_ATTEMPTS = 5  # a chunk that waited out the busy timeout this often fails the import
 
 
@@ -101,6 +110,64 @@ def _part(work: list, start: int, size: int, unchanged: list) -> Plan:
     return part
 
 
+class _Careful:
+    """Chunks written by ``apply_plan``: updates, hosts, and the unchanged rows' hosts."""
+
+    def __init__(self, db: Database, event_id: int, plan: Plan, fmt: str) -> None:
+        self.db, self.event_id, self.fmt, self.unchanged = db, event_id, fmt, plan.unchanged
+        self.work = [("new", r) for r in plan.new if not is_new_guest(r)]
+        self.work += [("update", u) for u in plan.updates]
+        self.start, self.size = 0, WRITE_CHUNK
+        self.pending = bool(self.work or plan.unchanged)
+
+    def next(self):
+        if not self.pending:
+            return None
+        part = _part(self.work, self.start, self.size, self.unchanged)
+        self.start += self.size
+        self.pending = self.start < len(self.work)
+        return lambda: _retrying(self.db, lambda s: self._apply(s, part))
+
+    def _apply(self, session, part: Plan) -> Applied:
+        return apply_plan(session, find_event(session, self.event_id), part, self.fmt)
+
+
+class _Fast:
+    """Chunks of new guests, made before their transaction (``newguests``)."""
+
+    def __init__(self, db: Database, event_id: int, plan: Plan, fmt: str) -> None:
+        self.db, self.fmt = db, fmt
+        rows = [r for r in plan.new if is_new_guest(r)]
+        key = _retrying(db, signing_key) if any(not r.ticket_code for r in rows) else None
+        now = db_datetime(db.engine.dialect, utcnow())
+        self.guests = NewGuests(rows, event_id, fmt, now, key, db.is_postgresql)
+        self.size = WRITE_CHUNK
+        if rows:
+            with db.read() as session:
+                self.guests.plan_ids(session)
+
+    def next(self):
+        if self.guests.start >= len(self.guests.rows):
+            return None
+        if self.db.is_postgresql:
+            with self.db.read() as session:
+                batch = self.guests.next_batch(session, self.size)
+        else:
+            batch = self.guests.next_batch(None, self.size)
+        return lambda: self._write(batch)
+
+    def _write(self, batch: Batch) -> Applied:
+        try:
+            return _retrying(self.db, lambda s: write_batch(s, batch, self.fmt))
+        except IntegrityError:  # a door took an identity this very moment: the careful way
+            return _retrying(
+                self.db,
+                lambda s: apply_plan(
+                    s, find_event(s, self.guests.event_id), Plan(new=batch.rows), self.fmt
+                ),
+            )
+
+
 def _write(
     db: Database,
     event_id: int,
@@ -109,24 +176,25 @@ def _write(
     path: str,
     between_chunks: Callable[[], None] | None = None,
 ) -> list[Applied]:
-    """Write the plan in short transactions, each sized to take about ``TARGET_S`` and
-    followed by a pause as long: a door waiting for the lock finds it free within about
-    that (SQLite's busy handler retries every few to 25 ms in its first 200 ms)."""
-    work = [("new", r) for r in plan.new] + [("update", u) for u in plan.updates]
+    """Write the plan in short transactions, each sized to hold the lock about
+    ``TARGET_S``, with the lock left free at least ``PAUSE_S`` between them: the next
+    chunk is made in that gap, outside any transaction."""
     done: list[Applied] = []
-    start, size = 0, WRITE_CHUNK
+    released = None
     try:
-        while start < len(work) or not done:
-            began = time.perf_counter()
-            part = _part(work, start, size, plan.unchanged)
-            done.append(_chunk(db, event_id, part, fmt))
-            took = time.perf_counter() - began
-            start += size
-            if start < len(work):
-                size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * TARGET_S / max(took, 1e-3))))
+        for source in (_Careful(db, event_id, plan, fmt), _Fast(db, event_id, plan, fmt)):
+            while (chunk := source.next()) is not None:
+                if released is not None:
+                    time.sleep(max(0.0, PAUSE_S - (time.perf_counter() - released)))
+                began = time.perf_counter()
+                done.append(chunk())
+                released = time.perf_counter()
+                took = released - began
+                source.size = max(
+                    MIN_CHUNK, min(MAX_CHUNK, int(source.size * TARGET_S / max(took, 1e-3)))
+                )
                 if between_chunks is not None:
                     between_chunks()  # the app's door actions queued behind us go now
-                time.sleep(min(max(took, PAUSE_S), 0.1))  # let a waiting door in
     except Exception as exc:  # undo, then say what happened
         if not done:
             raise
@@ -141,12 +209,6 @@ def _write(
             )
         raise ImportRefused(path, [ImportProblem(None, None, message)]) from exc
     return done
-
-
-def _chunk(db: Database, event_id: int, part: Plan, fmt: str) -> Applied:
-    """One chunk in one transaction; again when the doors kept the lock too long (a
-    rolled-back chunk wrote nothing)."""
-    return _retrying(db, lambda s: apply_plan(s, find_event(s, event_id), part, fmt))
 
 
 def _busy(exc: DatabaseError) -> bool:
