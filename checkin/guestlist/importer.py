@@ -48,11 +48,13 @@ log = logging.getLogger(__name__)
 # later chunks are sized to hold the write lock about TARGET_S each (see _write).
 WRITE_CHUNK = 250
 MIN_CHUNK, MAX_CHUNK = 20, 20_000
-TARGET_S = 0.08
-# The lock is free at least this long between chunks. SQLite's busy handler sleeps 1, 2, 5,
-# 10, 15, 20, 25, 25, 25 ms (then 50, 50, 100) between a waiting door's tries, so a door that
-# began waiting while a chunk of up to ~100 ms ran tries again within 25 ms of its end.
-PAUSE_S = 0.03
+TARGET_S = 0.06
+# Between chunks the lock stays free long enough for any door waiting for it. SQLite's busy
+# handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100, 100 ... ms between a waiting
+# door's tries: a door that began waiting while a chunk of ``took`` ms ran is by then in the
+# sleep that spans ``took``, and tries again within that sleep (see _gap).
+PAUSE_S = 0.03  # at least
+_SLEEPS_MS = (1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50)  # then 100 each
 BUSY_ATTEMPTS = 5  # a chunk that waited out the busy timeout this often fails the import
 
 
@@ -168,6 +170,17 @@ class _Fast:
             )
 
 
+def _gap(took: float) -> float:
+    """How long the lock stays free after a chunk that held it ``took`` seconds: as long as
+    the busy-handler sleep a door that waited all that time is in, and ``PAUSE_S`` at least."""
+    waited = 0
+    for sleep in _SLEEPS_MS:
+        if waited + sleep > took * 1000:
+            return max(PAUSE_S, (sleep + 5) / 1000)
+        waited += sleep
+    return 0.105
+
+
 def _write(
     db: Database,
     event_id: int,
@@ -180,16 +193,19 @@ def _write(
     ``TARGET_S``, with the lock left free at least ``PAUSE_S`` between them: the next
     chunk is made in that gap, outside any transaction."""
     done: list[Applied] = []
-    released = None
+    released, gap = None, PAUSE_S
     try:
-        for source in (_Careful(db, event_id, plan, fmt), _Fast(db, event_id, plan, fmt)):
+        # The new guests' ids are planned once the careful chunks (hosts) took theirs.
+        for make in (_Careful, _Fast):
+            source = make(db, event_id, plan, fmt)
             while (chunk := source.next()) is not None:
                 if released is not None:
-                    time.sleep(max(0.0, PAUSE_S - (time.perf_counter() - released)))
+                    time.sleep(max(0.0, gap - (time.perf_counter() - released)))
                 began = time.perf_counter()
                 done.append(chunk())
                 released = time.perf_counter()
                 took = released - began
+                gap = _gap(took)
                 source.size = max(
                     MIN_CHUNK, min(MAX_CHUNK, int(source.size * TARGET_S / max(took, 1e-3)))
                 )
