@@ -6,8 +6,10 @@ normalised email, else their external id.
 **The door keeps answering during a big import.** The importer runs on the same database as
 the doors, and one transaction of 200,000 rows would hold SQLite's only write lock (or, on
 PostgreSQL, the rows it updates) for seconds. So the plan is made in a *read* transaction
-(no lock), and written in chunks of ``WRITE_CHUNK`` rows, each in its own short write
-transaction, pausing between them so a waiting door's scan gets the lock.
+(no lock), and written in chunks, each in its own short write transaction sized to hold the
+lock about ``TARGET_S``, with the lock left free between them long enough for a waiting
+door's busy handler to find it free (``_gap``). New guests' rows are made in that gap,
+before their transaction (``newguests.py``); updates and hosts go through ``apply_plan``.
 
 **All or nothing, still.** Every problem a file can have is found before the first write
 (the reader checks every cell, the plan every match). Should a chunk fail anyway (the disk

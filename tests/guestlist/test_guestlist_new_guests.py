@@ -6,6 +6,10 @@ would have written."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -155,3 +159,47 @@ def test_a_guest_row_has_no_per_row_dict(tmp_path):
 )
 def test_lines_are_split_as_io_splits_them(text):
     assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+_KILLED_IMPORT = """
+import os, sys
+from checkin.guestlist import importer, newguests
+from checkin.guestlist.importer import import_guest_list
+from checkin.store.db import open_database
+
+for name in ("WRITE_CHUNK", "MIN_CHUNK", "MAX_CHUNK"):
+    setattr(importer, name, 3)
+real, calls = newguests.write_batch, []
+
+def dies_in_the_third_chunk(session, batch, fmt):
+    done = real(session, batch, fmt)
+    calls.append(1)
+    if len(calls) == 3:
+        session.flush()
+        os._exit(9)  # the power goes with the third chunk's rows written, not committed
+    return done
+
+importer.write_batch = dies_in_the_third_chunk
+import_guest_list(open_database(sys.argv[1]), sys.argv[2], sys.argv[3])
+"""
+
+
+def test_importing_again_completes_an_import_killed_mid_chunk(db, db_url, tmp_path):
+    create_event(db, EVENT)
+    path = write_list(tmp_path, 10)
+    root = Path(__file__).resolve().parents[2]
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_IMPORT, db_url, EVENT, str(path)],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True,
+    )  # fmt: skip
+    assert killed.returncode == 9, killed.stderr
+    assert len(guests_of(db, EVENT)) == 6  # two whole chunks, nothing of the third
+    with db.read() as s:
+        assert len(s.scalars(select(Person.id)).all()) == 6
+    summary = import_guest_list(db, EVENT, path)
+    assert (summary.added, summary.unchanged) == (4, 6)
+    assert guests_of(db, EVENT) == {
+        f"C-{i}": (f"g{i}@example.org", f"Guest{i}", ["ai", "hiring"]) for i in range(10)
+    }
+    with db.read() as s:
+        assert len(s.scalars(select(Person.id)).all()) == 10  # nobody twice
