@@ -40,7 +40,7 @@ from checkin.guestlist.apply import Applied, apply_plan, undo
 from checkin.guestlist.newguests import Batch, NewGuests, is_new_guest, write_batch
 from checkin.guestlist.plan import Plan, make_plan
 from checkin.guestlist.rows import GuestList, ImportProblem
-from checkin.store.bulk import db_datetime
+from checkin.store.bulk import CheckpointInGaps, db_datetime
 from checkin.store.db import Database
 from checkin.timeutil import utcnow
 
@@ -132,6 +132,12 @@ class _Careful:
         self.pending = self.start < len(self.work)
         return lambda: _retrying(self.db, lambda s: self._apply(s, part))
 
+    def after(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
     def _apply(self, session, part: Plan) -> Applied:
         return apply_plan(session, find_event(session, self.event_id), part, self.fmt)
 
@@ -149,6 +155,14 @@ class _Fast:
         if rows:
             with db.read() as session:
                 self.guests.plan_ids(session)
+        self.checkpoints = CheckpointInGaps(db.engine)
+
+    def after(self) -> None:
+        """Between two chunks, the lock already free: the log copied into the database."""
+        self.checkpoints.run()
+
+    def close(self) -> None:
+        self.checkpoints.close()
 
     def next(self):
         if self.guests.start >= len(self.guests.rows):
@@ -162,7 +176,7 @@ class _Fast:
 
     def _write(self, batch: Batch) -> Applied:
         try:
-            return _retrying(self.db, lambda s: write_batch(s, batch, self.fmt))
+            return _retrying(self.db, lambda s: write_batch(s, batch, self.fmt, self.checkpoints))
         except IntegrityError:  # a door took an identity this very moment: the careful way
             return _retrying(
                 self.db,
@@ -183,6 +197,23 @@ def _gap(took: float) -> float:
     return 0.105
 
 
+def _chunks(source, done: list[Applied], between_chunks, last):
+    """Every chunk of ``source``, the lock left free ``_gap`` between two."""
+    while (chunk := source.next()) is not None:  # (made while the doors may write)
+        if last is not None:
+            time.sleep(max(0.0, last[1] - (time.perf_counter() - last[0])))
+        began = time.perf_counter()
+        done.append(chunk())
+        released = time.perf_counter()
+        took = released - began
+        last = (released, _gap(took))
+        source.size = max(MIN_CHUNK, min(MAX_CHUNK, int(source.size * TARGET_S / max(took, 1e-3))))
+        source.after()
+        if between_chunks is not None:
+            between_chunks()  # the app's door actions queued behind us go now
+    return last
+
+
 def _write(
     db: Database,
     event_id: int,
@@ -195,24 +226,15 @@ def _write(
     ``TARGET_S``, with the lock left free at least ``PAUSE_S`` between them: the next
     chunk is made in that gap, outside any transaction."""
     done: list[Applied] = []
-    released, gap = None, PAUSE_S
+    last: tuple[float, float] | None = None  # when the last chunk let the lock go, and gap
     try:
         # The new guests' ids are planned once the careful chunks (hosts) took theirs.
         for make in (_Careful, _Fast):
             source = make(db, event_id, plan, fmt)
-            while (chunk := source.next()) is not None:
-                if released is not None:
-                    time.sleep(max(0.0, gap - (time.perf_counter() - released)))
-                began = time.perf_counter()
-                done.append(chunk())
-                released = time.perf_counter()
-                took = released - began
-                gap = _gap(took)
-                source.size = max(
-                    MIN_CHUNK, min(MAX_CHUNK, int(source.size * TARGET_S / max(took, 1e-3)))
-                )
-                if between_chunks is not None:
-                    between_chunks()  # the app's door actions queued behind us go now
+            try:
+                last = _chunks(source, done, between_chunks, last)
+            finally:
+                source.close()
     except Exception as exc:  # undo, then say what happened
         if not done:
             raise

@@ -141,8 +141,11 @@ def _top(session: Session, model) -> int:
     return session.scalar(select(func.coalesce(func.max(model.id), 0)))
 
 
-def write_batch(session: Session, batch: Batch, fmt: str) -> Applied:
-    """Inside the chunk's write transaction: check, then one executemany per table."""
+def write_batch(session: Session, batch: Batch, fmt: str, checkpoints=None) -> Applied:
+    """Inside the chunk's write transaction: check, then one executemany per table
+    (``checkpoints``: a ``bulk.CheckpointInGaps`` that copies the log between chunks)."""
+    if checkpoints is not None:
+        checkpoints.off_in(session)
     event_id = batch.regs[0][1]
     if existing_values(session, Registration.__table__, "code", batch.issued, event_id):
         return apply_plan(session, session.get(Event, event_id), Plan(new=batch.rows), fmt)

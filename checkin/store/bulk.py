@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from operator import itemgetter
 
-from sqlalchemy import DateTime, Table, TypeDecorator, func, select, text
+from sqlalchemy import DateTime, Table, TypeDecorator, event, func, select, text
 from sqlalchemy.orm import Session
 
 from checkin.timeutil import as_utc
@@ -113,3 +113,46 @@ def insert_many(session: Session, table: Table, rows: list[dict]) -> None:
             values[i] = value(values[i])
         out.append(tuple(values))
     insert_tuples(session, table, columns, out)
+
+
+class CheckpointInGaps:
+    """SQLite: the write-ahead log copied into the database between a bulk writer's
+    transactions, not inside its commits.
+
+    SQLite checkpoints in the commit that takes the log past 1,000 pages, after the write
+    lock is let go but before the commit returns: a bulk writer would count that copying as
+    time it held the lock, and pay it inside each chunk. With ``off_in(session)`` called in
+    its transaction, that connection's commit does not checkpoint (the setting is restored
+    as the connection goes back to the pool, so no door ever commits without it), and
+    ``run()`` checkpoints between two chunks, while a door may already have the lock (a
+    passive checkpoint never blocks a writer)."""
+
+    AUTOCHECKPOINT = 1000  # SQLite's default, which the app keeps
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.on = engine.dialect.name == "sqlite"
+        if self.on:
+            event.listen(engine, "checkin", self._restore)
+
+    def off_in(self, session: Session) -> None:
+        if self.on:
+            session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+
+    def run(self) -> None:
+        if not self.on:
+            return
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            raw.close()
+
+    def close(self) -> None:
+        if self.on:
+            event.remove(self.engine, "checkin", self._restore)
+            self.on = False
+
+    def _restore(self, dbapi_conn, _record) -> None:
+        if dbapi_conn is not None:
+            dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={self.AUTOCHECKPOINT}")

@@ -38,9 +38,9 @@ def fast_chunks(monkeypatch):
     calls = []
     real = newguests.write_batch
 
-    def counting(session, batch, fmt):
+    def counting(session, batch, *args):
         calls.append(len(batch.rows))
-        return real(session, batch, fmt)
+        return real(session, batch, *args)
 
     monkeypatch.setattr(importer, "write_batch", counting)
     return calls
@@ -171,8 +171,8 @@ for name in ("WRITE_CHUNK", "MIN_CHUNK", "MAX_CHUNK"):
     setattr(importer, name, 3)
 real, calls = newguests.write_batch, []
 
-def dies_in_the_third_chunk(session, batch, fmt):
-    done = real(session, batch, fmt)
+def dies_in_the_third_chunk(session, batch, *args):
+    done = real(session, batch, *args)
     calls.append(1)
     if len(calls) == 3:
         session.flush()
@@ -203,3 +203,22 @@ def test_importing_again_completes_an_import_killed_mid_chunk(db, db_url, tmp_pa
     }
     with db.read() as s:
         assert len(s.scalars(select(Person.id)).all()) == 10  # nobody twice
+
+
+def test_after_an_import_every_door_connection_checkpoints_again(
+    sqlite_db, tmp_path, small_chunks, fast_chunks
+):
+    # The import's chunks leave the log's copying to the gaps between them; a door's
+    # commit on any connection afterwards must checkpoint as SQLite does by default.
+    create_event(sqlite_db, EVENT)
+    import_guest_list(sqlite_db, EVENT, write_list(tmp_path, 10))
+    assert fast_chunks
+    held = [sqlite_db.engine.raw_connection() for _ in range(3)]
+    try:
+        settings = [
+            c.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] for c in held
+        ]
+    finally:
+        for c in held:
+            c.close()
+    assert settings == [1000, 1000, 1000]
