@@ -207,7 +207,9 @@ def _chunks(source, done: list[Applied], between_chunks, last):
         released = time.perf_counter()
         took = released - began
         last = (released, _gap(took))
-        source.size = max(MIN_CHUNK, min(MAX_CHUNK, int(source.size * TARGET_S / max(took, 1e-3))))
+        # Grown by half at most: one quick chunk is no promise that twice as many rows are.
+        scale = min(1.5, TARGET_S / max(took, 1e-3))
+        source.size = max(MIN_CHUNK, min(MAX_CHUNK, int(source.size * scale)))
         source.after()
         if between_chunks is not None:
             between_chunks()  # the app's door actions queued behind us go now
