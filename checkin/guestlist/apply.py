@@ -210,9 +210,9 @@ def apply_plan(session: Session, event: Event, plan: Plan, fmt: str) -> Applied:
 
     # Hosts marked in the list, and regulars happy to welcome if needed (backup hosts).
     host_regs: list[tuple[int, GuestRow]] = [
-        (rid, row) for row, rid in zip(plan.new, reg_ids, strict=True) if _hosts(row)
+        (rid, row) for row, rid in zip(plan.new, reg_ids, strict=True) if hosts_row(row)
     ]
-    host_regs += [(m.reg_id, row) for row, m in plan.updates + plan.unchanged if _hosts(row)]
+    host_regs += [(m.reg_id, row) for row, m in plan.updates + plan.unchanged if hosts_row(row)]
     if host_regs:
         existing_hosts = {
             h.registration_id: h
@@ -298,7 +298,7 @@ def undo(session: Session, done: Applied) -> list[int]:
     return sorted(kept)
 
 
-def _hosts(row: GuestRow) -> bool:
+def hosts_row(row: GuestRow) -> bool:
     """A host, or a returning guest happy to welcome if needed (never a first-timer)."""
     return row.is_host or (row.backup_host and row.first_time is not True)
 

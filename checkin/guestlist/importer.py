@@ -6,8 +6,10 @@ normalised email, else their external id.
 **The door keeps answering during a big import.** The importer runs on the same database as
 the doors, and one transaction of 200,000 rows would hold SQLite's only write lock (or, on
 PostgreSQL, the rows it updates) for seconds. So the plan is made in a *read* transaction
-(no lock), and written in chunks of ``WRITE_CHUNK`` rows, each in its own short write
-transaction, pausing between them so a waiting door's scan gets the lock.
+(no lock), and written in chunks, each in its own short write transaction sized to hold the
+lock about ``TARGET_S``, with the lock left free between them long enough for a waiting
+door's busy handler to find it free (``_gap``). New guests' rows are made in that gap,
+before their transaction (``newguests.py``); updates and hosts go through ``apply_plan``.
 
 **All or nothing, still.** Every problem a file can have is found before the first write
 (the reader checks every cell, the plan every match). Should a chunk fail anyway (the disk
@@ -29,21 +31,32 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
+
+from checkin.door.codes import signing_key
 from checkin.errors import CheckinError, DatabaseError, ImportRefused
 from checkin.events import find_event
 from checkin.guestlist.apply import Applied, apply_plan, undo
+from checkin.guestlist.newguests import Batch, NewGuests, is_new_guest, write_batch
 from checkin.guestlist.plan import Plan, make_plan
 from checkin.guestlist.rows import GuestList, ImportProblem
+from checkin.store.bulk import CheckpointInGaps, db_datetime
 from checkin.store.db import Database
+from checkin.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 # Rows in the first write transaction (and the most a small list has: written at once);
-# later chunks are sized to take about TARGET_S each (see _write).
+# later chunks are sized to hold the write lock about TARGET_S each (see _write).
 WRITE_CHUNK = 250
-MIN_CHUNK, MAX_CHUNK = 20, 5000
-TARGET_S = 0.04
-PAUSE_S = 0.02
+MIN_CHUNK, MAX_CHUNK = 20, 20_000
+TARGET_S = 0.06
+# Between chunks the lock stays free long enough for any door waiting for it. SQLite's busy
+# handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100, 100 ... ms between a waiting
+# door's tries: a door that began waiting while a chunk of ``took`` ms ran is by then in the
+# sleep that spans ``took``, and tries again within that sleep (see _gap).
+PAUSE_S = 0.03  # at least
+_SLEEPS_MS = (1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50)  # then 100 each
 BUSY_ATTEMPTS = 5  # a chunk that waited out the busy timeout this often fails the import
 
 
@@ -101,6 +114,108 @@ def _part(work: list, start: int, size: int, unchanged: list) -> Plan:
     return part
 
 
+class _Careful:
+    """Chunks written by ``apply_plan``: updates, hosts, and the unchanged rows' hosts."""
+
+    def __init__(self, db: Database, event_id: int, plan: Plan, fmt: str) -> None:
+        self.db, self.event_id, self.fmt, self.unchanged = db, event_id, fmt, plan.unchanged
+        self.work = [("new", r) for r in plan.new if not is_new_guest(r)]
+        self.work += [("update", u) for u in plan.updates]
+        self.start, self.size = 0, WRITE_CHUNK
+        self.pending = bool(self.work or plan.unchanged)
+
+    def next(self):
+        if not self.pending:
+            return None
+        part = _part(self.work, self.start, self.size, self.unchanged)
+        self.start += self.size
+        self.pending = self.start < len(self.work)
+        return lambda: _retrying(self.db, lambda s: self._apply(s, part))
+
+    def after(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def _apply(self, session, part: Plan) -> Applied:
+        return apply_plan(session, find_event(session, self.event_id), part, self.fmt)
+
+
+class _Fast:
+    """Chunks of new guests, made before their transaction (``newguests``)."""
+
+    def __init__(self, db: Database, event_id: int, plan: Plan, fmt: str) -> None:
+        self.db, self.fmt = db, fmt
+        rows = [r for r in plan.new if is_new_guest(r)]
+        key = _retrying(db, signing_key) if any(not r.ticket_code for r in rows) else None
+        now = db_datetime(db.engine.dialect, utcnow())
+        self.guests = NewGuests(rows, event_id, fmt, now, key, db.is_postgresql)
+        self.size = WRITE_CHUNK
+        if rows:
+            with db.read() as session:
+                self.guests.plan_ids(session)
+        self.checkpoints = CheckpointInGaps(db.engine)
+
+    def after(self) -> None:
+        """Between two chunks, the lock already free: the log copied into the database."""
+        self.checkpoints.run()
+
+    def close(self) -> None:
+        self.checkpoints.close()
+
+    def next(self):
+        if self.guests.start >= len(self.guests.rows):
+            return None
+        if self.db.is_postgresql:
+            with self.db.read() as session:
+                batch = self.guests.next_batch(session, self.size)
+        else:
+            batch = self.guests.next_batch(None, self.size)
+        return lambda: self._write(batch)
+
+    def _write(self, batch: Batch) -> Applied:
+        try:
+            return _retrying(self.db, lambda s: write_batch(s, batch, self.fmt, self.checkpoints))
+        except IntegrityError:  # a door took an identity this very moment: the careful way
+            return _retrying(
+                self.db,
+                lambda s: apply_plan(
+                    s, find_event(s, self.guests.event_id), Plan(new=batch.rows), self.fmt
+                ),
+            )
+
+
+def _gap(took: float) -> float:
+    """How long the lock stays free after a chunk that held it ``took`` seconds: as long as
+    the busy-handler sleep a door that waited all that time is in, and ``PAUSE_S`` at least."""
+    waited = 0
+    for sleep in _SLEEPS_MS:
+        if waited + sleep > took * 1000:
+            return max(PAUSE_S, (sleep + 5) / 1000)
+        waited += sleep
+    return 0.105
+
+
+def _chunks(source, done: list[Applied], between_chunks, last):
+    """Every chunk of ``source``, the lock left free ``_gap`` between two."""
+    while (chunk := source.next()) is not None:  # (made while the doors may write)
+        if last is not None:
+            time.sleep(max(0.0, last[1] - (time.perf_counter() - last[0])))
+        began = time.perf_counter()
+        done.append(chunk())
+        released = time.perf_counter()
+        took = released - began
+        last = (released, _gap(took))
+        # Grown by half at most: one quick chunk is no promise that twice as many rows are.
+        scale = min(1.5, TARGET_S / max(took, 1e-3))
+        source.size = max(MIN_CHUNK, min(MAX_CHUNK, int(source.size * scale)))
+        source.after()
+        if between_chunks is not None:
+            between_chunks()  # the app's door actions queued behind us go now
+    return last
+
+
 def _write(
     db: Database,
     event_id: int,
@@ -109,24 +224,19 @@ def _write(
     path: str,
     between_chunks: Callable[[], None] | None = None,
 ) -> list[Applied]:
-    """Write the plan in short transactions, each sized to take about ``TARGET_S`` and
-    followed by a pause as long: a door waiting for the lock finds it free within about
-    that (SQLite's busy handler retries every few to 25 ms in its first 200 ms)."""
-    work = [("new", r) for r in plan.new] + [("update", u) for u in plan.updates]
+    """Write the plan in short transactions, each sized to hold the lock about
+    ``TARGET_S``, with the lock left free at least ``PAUSE_S`` between them: the next
+    chunk is made in that gap, outside any transaction."""
     done: list[Applied] = []
-    start, size = 0, WRITE_CHUNK
+    last: tuple[float, float] | None = None  # when the last chunk let the lock go, and gap
     try:
-        while start < len(work) or not done:
-            began = time.perf_counter()
-            part = _part(work, start, size, plan.unchanged)
-            done.append(_chunk(db, event_id, part, fmt))
-            took = time.perf_counter() - began
-            start += size
-            if start < len(work):
-                size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * TARGET_S / max(took, 1e-3))))
-                if between_chunks is not None:
-                    between_chunks()  # the app's door actions queued behind us go now
-                time.sleep(min(max(took, PAUSE_S), 0.1))  # let a waiting door in
+        # The new guests' ids are planned once the careful chunks (hosts) took theirs.
+        for make in (_Careful, _Fast):
+            source = make(db, event_id, plan, fmt)
+            try:
+                last = _chunks(source, done, between_chunks, last)
+            finally:
+                source.close()
     except Exception as exc:  # undo, then say what happened
         if not done:
             raise
@@ -141,12 +251,6 @@ def _write(
             )
         raise ImportRefused(path, [ImportProblem(None, None, message)]) from exc
     return done
-
-
-def _chunk(db: Database, event_id: int, part: Plan, fmt: str) -> Applied:
-    """One chunk in one transaction; again when the doors kept the lock too long (a
-    rolled-back chunk wrote nothing)."""
-    return _retrying(db, lambda s: apply_plan(s, find_event(s, event_id), part, fmt))
 
 
 def _busy(exc: DatabaseError) -> bool:

@@ -143,7 +143,7 @@ def make_plan(session: Session, event: Event, guests: GuestList) -> Plan:
             same = by_name.get(fold(row.full_name), [])
             if len(same) == 1 and same[0].reg_id not in claimed:
                 match = same[0]
-        if match is None and row.email:
+        if match is None and row.email in by_email:  # (a name is folded only then)
             match = by_email_name.get((row.email, fold(row.full_name)))
             if match is None:
                 candidate = by_email.get(row.email)

@@ -10,7 +10,7 @@ from checkin.door.engine import check_in
 from checkin.door.outcomes import OutcomeKind
 from checkin.errors import ImportRefused
 from checkin.events import create_event
-from checkin.guestlist import apply, importer
+from checkin.guestlist import apply, importer, newguests
 from checkin.guestlist.importer import import_guest_list
 from checkin.store.models import Person, PersonTag, Registration
 
@@ -51,20 +51,31 @@ def test_chunks_write_the_same_as_one_transaction(db, tmp_path, small_chunks):
     assert check_in(db, EVENT, "C-9").kind is OutcomeKind.CHECKED_IN
 
 
+def fail_chunk(monkeypatch, n: int, before=None) -> None:
+    """The ``n``-th chunk written (by either way of writing one) fails; ``before`` runs
+    first, given the chunk's session."""
+    calls = []
+
+    def wrap(real):
+        def chunk(session, *args):
+            calls.append(1)
+            if len(calls) == n:
+                if before is not None:
+                    before(session)
+                raise OSError("disk full")
+            return real(session, *args)
+
+        return chunk
+
+    monkeypatch.setattr(importer, "apply_plan", wrap(apply.apply_plan))
+    monkeypatch.setattr(importer, "write_batch", wrap(newguests.write_batch))
+
+
 def test_a_failing_chunk_undoes_every_earlier_one(db, tmp_path, small_chunks, monkeypatch):
     create_event(db, EVENT)
     import_guest_list(db, EVENT, write_list(tmp_path, 4))  # 4 guests, 2 chunks
     before = snapshot(db)
-    real = apply.apply_plan
-    calls = []
-
-    def failing(session, event, plan, fmt):
-        calls.append(1)
-        if len(calls) == 3:
-            raise OSError("disk full")
-        return real(session, event, plan, fmt)
-
-    monkeypatch.setattr(importer, "apply_plan", failing)
+    fail_chunk(monkeypatch, 3)
     # 4 updated companies + 6 new guests = 4 chunks; the third fails.
     with pytest.raises(ImportRefused) as refused:
         import_guest_list(db, EVENT, write_list(tmp_path, 10, company="Globex", name="b.csv"))
@@ -74,18 +85,12 @@ def test_a_failing_chunk_undoes_every_earlier_one(db, tmp_path, small_chunks, mo
 
 def test_a_check_in_during_the_import_is_never_undone(db, tmp_path, small_chunks, monkeypatch):
     create_event(db, EVENT)
-    real = apply.apply_plan
-    calls = []
 
-    def door_scans_then_disk_fills(session, event, plan, fmt):
-        calls.append(1)
-        if len(calls) == 2:
-            session.rollback()  # (the door's scan runs in its own transaction)
-            assert check_in(db, EVENT, "C-0").kind is OutcomeKind.CHECKED_IN
-            raise OSError("disk full")
-        return real(session, event, plan, fmt)
+    def door_scans(session):
+        session.rollback()  # (the door's scan runs in its own transaction)
+        assert check_in(db, EVENT, "C-0").kind is OutcomeKind.CHECKED_IN
 
-    monkeypatch.setattr(importer, "apply_plan", door_scans_then_disk_fills)
+    fail_chunk(monkeypatch, 2, door_scans)
     with pytest.raises(ImportRefused) as refused:
         import_guest_list(db, EVENT, write_list(tmp_path, 6))
     assert "except 1 guests checked in at the door meanwhile" in str(refused.value.problems[0])
