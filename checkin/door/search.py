@@ -71,7 +71,10 @@ class GuestIndex:
     """In-memory search index of one event's guests; ``add``/``remove`` keep it current."""
 
     def __init__(self) -> None:
-        self._text: list[str | None] = []  # slot -> name SEP email SEP company SEP code
+        # Every slot's name SEP email SEP company SEP code, in UTF-8, one after the other:
+        # no object a guest for the garbage collector to walk (see search_store.Postings).
+        self._text = bytearray()
+        self._text_at = array("q", [0])  # where each slot's text starts; last: the end
         self._rids = array("q")
         self._state = bytearray()  # bit 0: checked in; the rest: index into _statuses
         self._statuses = ["registered"]
@@ -81,12 +84,12 @@ class GuestIndex:
         self._symbol_names: dict[str, list[int]] = {}  # names with no word: ".", "🚀"
         self._live = 0
         self._name_ordered = 0  # slots below this are in name order (see from_records)
-        self._vocab: tuple[list[str], ...] = ([], [], [])  # each field's words, sorted
+        self._vocab: tuple[tuple[str, ...], ...] = ((), (), ())  # each field's words, sorted
         self._blob = ""  # name and company words, for inside-a-word search at C speed
         self._offsets = array("i")
-        self._by_length: dict[int, list[str]] = {}  # name and company words by length
+        self._by_length: dict[int, tuple[str, ...]] = {}  # name and company words by length
         self._new_words: tuple[set[str], ...] = (set(), set(), set())  # since the sort
-        self._fuzzy_words: list[str] = []
+        self._fuzzy_words: tuple[str, ...] = ()
 
     @classmethod
     def from_records(cls, records: Iterable[GuestRecord]) -> GuestIndex:
@@ -97,7 +100,9 @@ class GuestIndex:
         index._by_code.reserve(len(keyed))
         for (folded_name, _), record in keyed:
             index._add(*record, folded_name=folded_name, bulk=True)
-        index._name_ordered = len(index._text)
+        for postings in index._fields:
+            postings.finish()
+        index._name_ordered = len(index._rids)
         index._sort_vocabulary()
         return index
 
@@ -130,8 +135,9 @@ class GuestIndex:
         folded_name: str | None = None,
         bulk: bool = False,
     ) -> None:
-        slot = len(self._text)
-        self._text.append(SEP.join((name, email or "", company or "", code)))
+        slot = len(self._rids)
+        self._text += SEP.join((name, email or "", company or "", code)).encode()
+        self._text_at.append(len(self._text))
         self._rids.append(registration_id)
         self._state.append(self._state_byte(status, checked_in))
         self._by_rid.add(registration_id, slot)
@@ -141,7 +147,7 @@ class GuestIndex:
         folded = (folded_name if folded_name is not None else fold(name), fold(email or ""))
         for field, text in ((NAME, folded[0]), (EMAIL, folded[1]), (COMPANY, fold(company or ""))):
             for word in set(_WORD.findall(text)):
-                new = self._fields[field].add(word, slot)
+                new = self._fields[field].add(word, slot, bulk=bulk)
                 has_word |= field == NAME
                 if new and not bulk:  # in bulk, the vocabulary is sorted after
                     self._new_words[field].add(word)
@@ -152,7 +158,7 @@ class GuestIndex:
         slot = self._slot(registration_id)
         if slot is None:
             return
-        name, email, company, code = self._text[slot].split(SEP)  # type: ignore[union-attr]
+        name, email, company, code = self._text_of(slot).split(SEP)
         for field, text in ((NAME, name), (EMAIL, email), (COMPANY, company)):
             for word in set(_WORD.findall(fold(text))):
                 self._fields[field].remove(word, slot)
@@ -161,8 +167,7 @@ class GuestIndex:
             if not same:
                 del self._symbol_names[_whole(name)]
         self._by_rid.remove(registration_id, slot)
-        self._by_code.remove(int_key(fold(code)), slot)
-        self._text[slot] = None
+        self._by_code.remove(int_key(fold(code)), slot)  # the slot's text stays, unread
         self._live -= 1
 
     def set_checked_in(self, registration_id: int, checked_in: bool) -> None:
@@ -259,10 +264,10 @@ class GuestIndex:
         for score, field, i in scored:
             if not more():  # the caller has all it needs: read no further
                 return
-            get = self._fields[field].words.get
+            get = self._fields[field].get
             found = [p for w in kinds[i][1](field) if (p := get(w)) is not None]
-            if found:  # a word with one guest holds the slot itself (search_store.Postings)
-                yield score, [(p,) if type(p) is int else p for p in found]
+            if found:
+                yield score, found
 
     def _best_of_levels(self, token: str, limit: int) -> list:
         """The best ``limit`` guests for one query word, reading as little as it can."""
@@ -333,7 +338,7 @@ class GuestIndex:
         return sorted(slots, key=lambda s: (fold(self._field(s, NAME)), self._rids[s]))
 
     def _hit(self, slot: int, score: float) -> SearchHit:
-        name, email, company, code = self._text[slot].split(SEP)  # type: ignore[union-attr]
+        name, email, company, code = self._text_of(slot).split(SEP)
         state = self._state[slot]
         return SearchHit(
             self._rids[slot],
@@ -351,9 +356,11 @@ class GuestIndex:
     def _slot(self, registration_id: int) -> int | None:
         return next(self._by_rid.find(registration_id, registration_id), None)
 
+    def _text_of(self, slot: int) -> str:
+        return self._text[self._text_at[slot] : self._text_at[slot + 1]].decode()
+
     def _field(self, slot: int, field: int) -> str:
-        text = self._text[slot]
-        return text.split(SEP)[field] if text is not None else ""
+        return self._text_of(slot).split(SEP)[field]
 
     def _state_byte(self, status: str, checked_in: bool) -> int:
         if status not in self._statuses:
@@ -364,16 +371,18 @@ class GuestIndex:
         return any(word in f.words for f in self._fields)
 
     def _sort_vocabulary(self) -> None:
-        self._vocab = tuple(sorted(f.words) for f in self._fields)
-        fuzzy = sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY]))
+        # Tuples of words, not lists: the collector stops walking them after one look.
+        self._vocab = tuple(tuple(sorted(f.words)) for f in self._fields)
+        fuzzy = tuple(sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY])))
         self._blob = "\n".join(fuzzy)
         self._offsets = array("i")
         pos = 0
-        self._by_length = {}
+        by_length: dict[int, list[str]] = {}
         for word in fuzzy:
             self._offsets.append(pos)
             pos += len(word) + 1
-            self._by_length.setdefault(len(word), []).append(word)
+            by_length.setdefault(len(word), []).append(word)
+        self._by_length = {n: tuple(words) for n, words in by_length.items()}
         self._fuzzy_words = fuzzy
         self._new_words = (set(), set(), set())
 

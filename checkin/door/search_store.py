@@ -80,36 +80,70 @@ def int_key(text: str) -> int:
 
 class Postings:
     """word → slots, for one field. A word with one guest (an email's own part, a rare
-    surname) holds the slot itself; more guests, an ascending array of slots."""
+    surname) holds the slot itself; more guests, their slots ascending, packed 4 bytes a slot.
+
+    Only str, int and bytes are kept, never arrays or lists: the garbage collector does not
+    walk such a dict, where a dict of arrays it walks whole at every full collection (over
+    100 ms at 200k guests, felt as a stall of the search box or the door). Adding to a packed
+    word copies it: cheap for a walk-in; a big list is built in bulk (``bulk``/``finish``).
+    """
 
     def __init__(self) -> None:
-        self.words: dict[str, int | array] = {}
+        self.words: dict[str, int | bytes] = {}
+        self._growing: dict[str, array] = {}  # in bulk: the words with more than one guest
 
-    def add(self, word: str, slot: int) -> bool:
-        """Returns True when the word is new to this field."""
+    def add(self, word: str, slot: int, *, bulk: bool = False) -> bool:
+        """Returns True when the word is new to this field. Slots only grow, so each word's
+        slots stay sorted. In bulk, ``finish`` must follow before the words are read."""
         found = self.words.get(word)
         if found is None:
             self.words[word] = slot
             return True
-        if isinstance(found, int):
+        if bulk:
+            if (growing := self._growing.get(word)) is not None:
+                if growing[-1] != slot:
+                    growing.append(slot)
+            elif type(found) is int:
+                if found != slot:
+                    self._growing[word] = array("i", (found, slot))
+            else:
+                self._growing[word] = array("i", found)
+                self._growing[word].append(slot)
+        elif type(found) is int:
             if found != slot:
-                self.words[word] = array("i", (found, slot))
-        elif found[-1] != slot:
-            found.append(slot)  # slots only grow, so the array stays sorted
+                self.words[word] = array("i", (found, slot)).tobytes()
+        elif _unpack(found)[-1] != slot:
+            self.words[word] = found + array("i", (slot,)).tobytes()
         return False
+
+    def finish(self) -> None:
+        """Packs what ``add(..., bulk=True)`` gathered (a new dict: one the collector never
+        tracked)."""
+        growing, self._growing = self._growing, {}
+        words = self.words
+        self.words = {w: (g.tobytes() if (g := growing.get(w)) else s) for w, s in words.items()}
 
     def remove(self, word: str, slot: int) -> None:
         found = self.words.get(word)
-        if isinstance(found, int):
+        if type(found) is int:
             if found == slot:
                 del self.words[word]
-        elif found is not None and slot in found:
-            found.remove(slot)
-            if not found:
+        elif found is not None:
+            rest = array("i", (s for s in _unpack(found) if s != slot))
+            if len(rest) > 1:
+                self.words[word] = rest.tobytes()
+            elif rest:
+                self.words[word] = rest[0]
+            else:
                 del self.words[word]
 
-    def slots(self, word: str) -> array | tuple:
+    def get(self, word: str) -> tuple[int] | memoryview | None:
+        """The word's slots, ascending (a tuple of one, or a view of the packed ones)."""
         found = self.words.get(word)
         if found is None:
-            return ()
-        return (found,) if isinstance(found, int) else found
+            return None
+        return (found,) if type(found) is int else _unpack(found)
+
+
+def _unpack(packed: bytes) -> memoryview:
+    return memoryview(packed).cast("i")
