@@ -25,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
-from checkin.door.search_store import SEP, Postings, SlotTable, int_key
+from checkin.door.search_store import SEP, Postings, SlotTable, first_slot, int_key
 from checkin.events import find_event
 from checkin.store.db import Database
 from checkin.store.models import Person, Registration
@@ -39,6 +39,8 @@ EXACT, PREFIX, INSIDE, TYPO = 100.0, 92.0, 80.0, 80.0
 ENOUGH_WORDS = 5  # with this many real matches, typo search would only add noise
 CODE = 3
 RESORT_AFTER = 2_000  # new words before the sorted vocabulary is rebuilt
+MANY_WORDS = 64  # words starting with a fragment, beyond which their postings are not merged
+_NO_SLOT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class GuestIndex:
         self._live = 0
         self._name_ordered = 0  # slots below this are in name order (see from_records)
         self._vocab: tuple[tuple[str, ...], ...] = ((), (), ())  # each field's words, sorted
+        self._firsts = (array("i"), array("i"), array("i"))  # each vocab word's first slot
         self._blob = ""  # name and company words, for inside-a-word search at C speed
         self._offsets = array("i")
         self._by_length: dict[int, tuple[str, ...]] = {}  # name and company words by length
@@ -162,6 +165,7 @@ class GuestIndex:
         for field, text in ((NAME, name), (EMAIL, email), (COMPANY, company)):
             for word in set(_WORD.findall(fold(text))):
                 self._fields[field].remove(word, slot)
+                self._refresh_first(field, word)
         if (same := self._symbol_names.get(_whole(name))) and slot in same:
             same.remove(slot)
             if not same:
@@ -235,9 +239,9 @@ class GuestIndex:
 
     def _levels(
         self, token: str, more: Callable[[], bool] = lambda: True
-    ) -> Iterator[tuple[float, list]]:
-        """(score, posting lists) for one query word, best score first, built lazily: a
-        short fragment rarely needs more than the names that start with it."""
+    ) -> Iterator[tuple[float, int, bool, list[str]]]:
+        """(score, field, by prefix?, words) for one query word, best score first, built
+        lazily: a short fragment rarely needs more than the names that start with it."""
         inside = self._inside(token) if len(token) >= 3 else []
         kinds: list[tuple[float, Callable[[int], list[str]]]] = [
             (EXACT, lambda field: [token]),
@@ -264,16 +268,26 @@ class GuestIndex:
         for score, field, i in scored:
             if not more():  # the caller has all it needs: read no further
                 return
-            get = self._fields[field].get
-            found = [p for w in kinds[i][1](field) if (p := get(w)) is not None]
-            if found:
-                yield score, found
+            yield score, field, i == 1, kinds[i][1](field)
+
+    def _postings(self, field: int, words: list[str]) -> list:
+        get = self._fields[field].get
+        return [p for w in words if (p := get(w)) is not None]
 
     def _best_of_levels(self, token: str, limit: int) -> list:
         """The best ``limit`` guests for one query word, reading as little as it can."""
         picked: dict[int, float] = {}
-        for score, lists in self._levels(token, lambda: len(picked) < limit):
+        for score, field, by_prefix, words in self._levels(token, lambda: len(picked) < limit):
             need = limit - len(picked)
+            if by_prefix and len(words) > MANY_WORDS:  # "s": thousands of words start so
+                group = self._first_by_prefix(field, token, need + len(picked))
+                group.difference_update(picked)
+                for s in self._in_name_order(group)[:need]:
+                    picked[s] = score
+                continue
+            lists = self._postings(field, words)
+            if not lists:
+                continue
             if sum(len(p) for p in lists) <= 4 * limit:
                 group = {s for p in lists for s in p if s not in picked}
             else:  # the first few in name order, of a sorted merge, and any added since
@@ -294,7 +308,14 @@ class GuestIndex:
     # -- several query words: each must match ---------------------------------------------
 
     def _best_of_all(self, tokens: list[str], limit: int) -> list:
-        levels = [list(self._levels(t)) for t in tokens]
+        levels = [
+            [
+                (score, lists)
+                for score, field, _, words in self._levels(t)
+                if (lists := self._postings(field, words))
+            ]
+            for t in tokens
+        ]
         levels.sort(key=lambda lv: sum(len(p) for _, lists in lv for p in lists))
         totals: dict[int, float] = {}
         for score, lists in levels[0]:  # the rarest word first: the fewest guests to score
@@ -313,6 +334,32 @@ class GuestIndex:
             if not totals:
                 return []
         return self._ranked(totals, len(tokens), limit)
+
+    def _first_by_prefix(self, field: int, token: str, n: int) -> set[int]:
+        """The first ``n`` guests in name order with a word of ``field`` starting with
+        ``token`` (not equal to it), reading a few postings, not one for each such word:
+        a guest's slot is its place in name order, so the answer is the ``n`` smallest slots
+        of the words' postings, all at most the ``n``-th smallest of the words' first slots.
+        Guests added since the index was built (not in name order) are all looked at."""
+        vocab, firsts = self._vocab[field], self._firsts[field]
+        lo = bisect.bisect_right(vocab, token)
+        hi = bisect.bisect_left(vocab, token + "\U0010ffff", lo)
+        ordered = self._name_ordered
+        smallest = sorted(set(firsts[lo:hi]))[:n]
+        group: set[int] = set()
+        if smallest and smallest[0] < ordered:
+            top = min(smallest[-1], ordered - 1)
+            get = self._fields[field].get
+            for i in range(lo, hi):
+                if firsts[i] <= top and (p := get(vocab[i])) is not None:
+                    group.update(p[: bisect.bisect_right(p, top)])
+        for slot in range(ordered, len(self._rids)):
+            if self._slot(self._rids[slot]) == slot and any(
+                w.startswith(token) and w != token
+                for w in _WORD.findall(fold(self._field(slot, field)))
+            ):
+                group.add(slot)
+        return group
 
     # -- ranking and hits -------------------------------------------------------------------
 
@@ -370,9 +417,20 @@ class GuestIndex:
     def _known(self, word: str) -> bool:
         return any(word in f.words for f in self._fields)
 
+    def _refresh_first(self, field: int, word: str) -> None:
+        vocab = self._vocab[field]
+        i = bisect.bisect_left(vocab, word)
+        if i < len(vocab) and vocab[i] == word:
+            found = self._fields[field].get(word)
+            self._firsts[field][i] = found[0] if found else _NO_SLOT
+
     def _sort_vocabulary(self) -> None:
         # Tuples of words, not lists: the collector stops walking them after one look.
         self._vocab = tuple(tuple(sorted(f.words)) for f in self._fields)
+        self._firsts = tuple(
+            array("i", (s if type(s) is int else first_slot(s) for s in map(f.words.get, v)))
+            for f, v in zip(self._fields, self._vocab, strict=True)
+        )
         fuzzy = tuple(sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY])))
         self._blob = "\n".join(fuzzy)
         self._offsets = array("i")

@@ -8,6 +8,7 @@ strings and ints (over 100 bytes a guest each at a million guests).
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Callable, Iterator
 
@@ -143,6 +144,10 @@ class Postings:
         if found is None:
             return None
         return (found,) if type(found) is int else _unpack(found)
+
+
+def first_slot(packed: bytes) -> int:
+    return int.from_bytes(packed[:4], sys.byteorder, signed=True)
 
 
 def _unpack(packed: bytes) -> memoryview:
