@@ -39,6 +39,7 @@ EXACT, PREFIX, INSIDE, TYPO = 100.0, 92.0, 80.0, 80.0
 ENOUGH_WORDS = 5  # with this many real matches, typo search would only add noise
 CODE = 3
 RESORT_AFTER = 2_000  # new words before the sorted vocabulary is rebuilt
+COMMON_WORD = 1_000  # guests found by a query word as typed, beyond which it is no typo
 MANY_WORDS = 64  # words starting with a fragment, beyond which their postings are not merged
 _NO_SLOT = 2**31 - 1
 
@@ -219,7 +220,7 @@ class GuestIndex:
     def _typos(self, token: str) -> dict[int, list[str]]:
         # One edit for short words, two for longer; two letters swapped count as one edit
         # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
-        edits = 1 if len(token) <= 5 else 2
+        edits = _edits(token)
         found: list[tuple[int, str]] = []
         for n in range(len(token) - edits, len(token) + edits + 1):
             words = self._by_length.get(n)
@@ -238,25 +239,41 @@ class GuestIndex:
         return by_distance
 
     def _levels(
-        self, token: str, more: Callable[[], bool] = lambda: True
+        self,
+        token: str,
+        more: Callable[[], bool] = lambda: True,
+        *,
+        typos: bool | None = None,
+        as_typed: bool = True,
     ) -> Iterator[tuple[float, int, bool, list[str]]]:
         """(score, field, by prefix?, words) for one query word, best score first, built
-        lazily: a short fragment rarely needs more than the names that start with it."""
-        inside = self._inside(token) if len(token) >= 3 else []
-        kinds: list[tuple[float, Callable[[int], list[str]]]] = [
-            (EXACT, lambda field: [token]),
-            (PREFIX, lambda field: self._prefixed(field, token)),
-            (INSIDE, lambda field: inside),
-        ]
-        if len(token) >= 3:
+        lazily: a short fragment rarely needs more than the names that start with it.
+        Typos are looked for when few words match as typed, unless ``typos`` says."""
+        inside = self._inside(token) if len(token) >= 3 and as_typed else []
+        kinds: list[tuple[float, Callable[[int], list[str]]]] = []
+        if as_typed:
+            kinds += [
+                (EXACT, lambda field: [token]),
+                (PREFIX, lambda field: self._prefixed(field, token)),
+                (INSIDE, lambda field: inside),
+            ]
+        if typos is None and len(token) >= 3:
             matched = len(inside) + self._known(token)
             for field in (NAME, EMAIL, COMPANY):
                 if matched >= ENOUGH_WORDS:
                     break
                 matched += len(self._prefixed(field, token))
-            if matched < ENOUGH_WORDS:  # nothing much matches as typed: a typo?
-                for distance, words in sorted(self._typos(token).items()):
-                    kinds.append((TYPO - 12.0 * distance, lambda field, w=words: w))
+            typos = matched < ENOUGH_WORDS  # nothing much matches as typed: a typo?
+        if typos and len(token) >= 3:
+            found: list[dict[int, list[str]]] = []  # looked for once, when first read
+
+            def typo_words(distance: int) -> list[str]:
+                if not found:
+                    found.append(self._typos(token))
+                return found[0].get(distance, [])
+
+            for distance in range(1, _edits(token) + 1):
+                kinds.append((TYPO - 12.0 * distance, lambda field, d=distance: typo_words(d)))
         scored = sorted(
             (
                 (quality * _FIELD_WEIGHT[field], field, i)
@@ -268,7 +285,7 @@ class GuestIndex:
         for score, field, i in scored:
             if not more():  # the caller has all it needs: read no further
                 return
-            yield score, field, i == 1, kinds[i][1](field)
+            yield score, field, as_typed and i == 1, kinds[i][1](field)
 
     def _postings(self, field: int, words: list[str]) -> list:
         get = self._fields[field].get
@@ -308,32 +325,26 @@ class GuestIndex:
     # -- several query words: each must match ---------------------------------------------
 
     def _best_of_all(self, tokens: list[str], limit: int) -> list:
-        levels = [
-            [
-                (score, lists)
-                for score, field, _, words in self._levels(t)
-                if (lists := self._postings(field, words))
-            ]
-            for t in tokens
-        ]
-        levels.sort(key=lambda lv: sum(len(p) for _, lists in lv for p in lists))
-        totals: dict[int, float] = {}
-        for score, lists in levels[0]:  # the rarest word first: the fewest guests to score
-            for p in lists:
-                for s in p:
-                    if s not in totals:
-                        totals[s] = score
-        for other in levels[1:]:
-            scored: dict[int, float] = {}
-            for score, lists in other:
-                for p in lists:
-                    for s in totals.keys() & p if len(p) > 8 else (s for s in p if s in totals):
-                        if s not in scored:
-                            scored[s] = totals[s] + score
-            totals = scored
-            if not totals:
-                return []
+        """Guests matching every query word. Typos are looked for when the words as typed
+        find fewer guests than asked for, and only for the words that find few guests
+        (typing "Agnieszka", found by thousands, is not a typo): each of those costs a pass
+        over every name word of about its length."""
+        levels = [self._all_levels(t, typos=False) for t in tokens]
+        totals = _matching_all(levels)
+        if len(totals) < limit:
+            for i, token in enumerate(tokens):
+                if len(token) >= 3 and _guests(levels[i]) < COMMON_WORD:
+                    levels[i] += self._all_levels(token, typos=True, as_typed=False)
+                    levels[i].sort(key=lambda level: -level[0])  # the best score counts
+            totals = _matching_all(levels)
         return self._ranked(totals, len(tokens), limit)
+
+    def _all_levels(self, token: str, **which: bool) -> list[tuple[float, memoryview]]:
+        return [
+            (score, bag)
+            for score, field, _, words in self._levels(token, **which)
+            if (bag := self._fields[field].bag(words))
+        ]
 
     def _first_by_prefix(self, field: int, token: str, n: int) -> set[int]:
         """The first ``n`` guests in name order with a word of ``field`` starting with
@@ -428,11 +439,14 @@ class GuestIndex:
         # Tuples of words, not lists: the collector stops walking them after one look.
         self._vocab = tuple(tuple(sorted(f.words)) for f in self._fields)
         self._firsts = tuple(
-            array("i", (s if type(s) is int else first_slot(s) for s in map(f.words.get, v)))
+            array("i", map(first_slot, map(f.words.get, v)))
             for f, v in zip(self._fields, self._vocab, strict=True)
         )
-        fuzzy = tuple(sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY])))
+        fuzzy = sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY]))
         self._blob = "\n".join(fuzzy)
+        # Fresh copies, side by side in memory: typo search reads every word of a length,
+        # and the words as added lay scattered among a million guests' (5× slower at 1M).
+        fuzzy = tuple(self._blob.split("\n")) if fuzzy else ()
         self._offsets = array("i")
         pos = 0
         by_length: dict[int, list[str]] = {}
@@ -446,6 +460,31 @@ class GuestIndex:
 
     def _fuzzy_word(self, pos: int) -> str:
         return self._fuzzy_words[bisect.bisect_right(self._offsets, pos) - 1]
+
+
+def _guests(levels: list[tuple[float, memoryview]]) -> int:
+    return sum(len(bag) for _, bag in levels)
+
+
+def _matching_all(levels: list[list[tuple[float, memoryview]]]) -> dict[int, float]:
+    """slot → summed score, of the guests found by each word's levels (best first)."""
+    levels = sorted(levels, key=_guests)
+    totals: dict[int, float] = {}
+    for score, bag in levels[0]:  # the rarest word first: the fewest guests to score
+        totals.update(dict.fromkeys(set(bag).difference(totals), score))
+    for other in levels[1:]:
+        scored: dict[int, float] = {}
+        for score, bag in other:
+            for s in (totals.keys() & bag).difference(scored):
+                scored[s] = totals[s] + score
+        totals = scored
+        if not totals:
+            break
+    return totals
+
+
+def _edits(token: str) -> int:
+    return 1 if len(token) <= 5 else 2
 
 
 def _whole(name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 _EMPTY, _GONE = -1, -2
 SEP = "\x1f"  # between the fields of a guest's text (never typed)
@@ -80,17 +80,17 @@ def int_key(text: str) -> int:
 
 
 class Postings:
-    """word → slots, for one field. A word with one guest (an email's own part, a rare
-    surname) holds the slot itself; more guests, their slots ascending, packed 4 bytes a slot.
+    """word → the slots of its guests, ascending, packed 4 bytes a slot.
 
-    Only str, int and bytes are kept, never arrays or lists: the garbage collector does not
+    Only str and bytes are kept, never arrays, lists or ints: the garbage collector does not
     walk such a dict, where a dict of arrays it walks whole at every full collection (over
-    100 ms at 200k guests, felt as a stall of the search box or the door). Adding to a packed
-    word copies it: cheap for a walk-in; a big list is built in bulk (``bulk``/``finish``).
+    100 ms at 200k guests, felt as a stall of the search box or the door); and the postings
+    of many words join into one buffer at C speed (``bag``). Adding to a word copies it:
+    cheap for a walk-in; a big list is built in bulk (``add(..., bulk=True)``, ``finish``).
     """
 
     def __init__(self) -> None:
-        self.words: dict[str, int | bytes] = {}
+        self.words: dict[str, bytes] = {}
         self._growing: dict[str, array] = {}  # in bulk: the words with more than one guest
 
     def add(self, word: str, slot: int, *, bulk: bool = False) -> bool:
@@ -98,23 +98,16 @@ class Postings:
         slots stay sorted. In bulk, ``finish`` must follow before the words are read."""
         found = self.words.get(word)
         if found is None:
-            self.words[word] = slot
+            self.words[word] = _pack(slot)
             return True
         if bulk:
-            if (growing := self._growing.get(word)) is not None:
-                if growing[-1] != slot:
-                    growing.append(slot)
-            elif type(found) is int:
-                if found != slot:
-                    self._growing[word] = array("i", (found, slot))
-            else:
-                self._growing[word] = array("i", found)
-                self._growing[word].append(slot)
-        elif type(found) is int:
-            if found != slot:
-                self.words[word] = array("i", (found, slot)).tobytes()
-        elif _unpack(found)[-1] != slot:
-            self.words[word] = found + array("i", (slot,)).tobytes()
+            if (growing := self._growing.get(word)) is None:
+                growing = self._growing[word] = array("i")
+                growing.frombytes(found)
+            if growing[-1] != slot:
+                growing.append(slot)
+        elif first_slot(found[-4:]) != slot:
+            self.words[word] = found + _pack(slot)
         return False
 
     def finish(self) -> None:
@@ -122,33 +115,34 @@ class Postings:
         tracked)."""
         growing, self._growing = self._growing, {}
         words = self.words
-        self.words = {w: (g.tobytes() if (g := growing.get(w)) else s) for w, s in words.items()}
+        self.words = {w: (g.tobytes() if (g := growing.get(w)) else b) for w, b in words.items()}
 
     def remove(self, word: str, slot: int) -> None:
         found = self.words.get(word)
-        if type(found) is int:
-            if found == slot:
-                del self.words[word]
-        elif found is not None:
-            rest = array("i", (s for s in _unpack(found) if s != slot))
-            if len(rest) > 1:
+        if found is None:
+            return
+        rest = array("i")
+        rest.frombytes(found)
+        if slot in rest:
+            rest.remove(slot)
+            if rest:
                 self.words[word] = rest.tobytes()
-            elif rest:
-                self.words[word] = rest[0]
             else:
                 del self.words[word]
 
-    def get(self, word: str) -> tuple[int] | memoryview | None:
-        """The word's slots, ascending (a tuple of one, or a view of the packed ones)."""
+    def get(self, word: str) -> memoryview | None:
+        """The word's slots, ascending."""
         found = self.words.get(word)
-        if found is None:
-            return None
-        return (found,) if type(found) is int else _unpack(found)
+        return None if found is None else memoryview(found).cast("i")
+
+    def bag(self, words: Iterable[str]) -> memoryview:
+        """The slots of all these words (unordered, a guest once a word)."""
+        return memoryview(b"".join(filter(None, map(self.words.get, words)))).cast("i")
 
 
 def first_slot(packed: bytes) -> int:
     return int.from_bytes(packed[:4], sys.byteorder, signed=True)
 
 
-def _unpack(packed: bytes) -> memoryview:
-    return memoryview(packed).cast("i")
+def _pack(slot: int) -> bytes:
+    return slot.to_bytes(4, sys.byteorder, signed=True)
