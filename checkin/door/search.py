@@ -21,27 +21,23 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
-from checkin.door.search_store import SEP, Postings, SlotTable, first_slot, int_key
+from checkin.door.search_store import SEP, Postings, SlotTable, int_key
+from checkin.door.search_words import COMPANY, EMAIL, NAME, Vocabulary, edits
 from checkin.events import find_event
 from checkin.store.db import Database
 from checkin.store.models import Person, Registration
 from checkin.text import fold
 
 _WORD = re.compile(r"\w+")
-NAME, EMAIL, COMPANY = 0, 1, 2
 _FIELD_WEIGHT = {NAME: 1.0, EMAIL: 0.8, COMPANY: 0.7}
 # How well a query word matched a guest's word (0-100).
 EXACT, PREFIX, INSIDE, TYPO = 100.0, 92.0, 80.0, 80.0
 ENOUGH_WORDS = 5  # with this many real matches, typo search would only add noise
 CODE = 3
-RESORT_AFTER = 2_000  # new words before the sorted vocabulary is rebuilt
 COMMON_WORD = 1_000  # guests found by a query word as typed, beyond which it is no typo
 MANY_WORDS = 64  # words starting with a fragment, beyond which their postings are not merged
-_NO_SLOT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -87,13 +83,7 @@ class GuestIndex:
         self._symbol_names: dict[str, list[int]] = {}  # names with no word: ".", "🚀"
         self._live = 0
         self._name_ordered = 0  # slots below this are in name order (see from_records)
-        self._vocab: tuple[tuple[str, ...], ...] = ((), (), ())  # each field's words, sorted
-        self._firsts = (array("i"), array("i"), array("i"))  # each vocab word's first slot
-        self._blob = ""  # name and company words, for inside-a-word search at C speed
-        self._offsets = array("i")
-        self._by_length: dict[int, tuple[str, ...]] = {}  # name and company words by length
-        self._new_words: tuple[set[str], ...] = (set(), set(), set())  # since the sort
-        self._fuzzy_words: tuple[str, ...] = ()
+        self._words = Vocabulary(self._fields)
 
     @classmethod
     def from_records(cls, records: Iterable[GuestRecord]) -> GuestIndex:
@@ -107,7 +97,7 @@ class GuestIndex:
         for postings in index._fields:
             postings.finish()
         index._name_ordered = len(index._rids)
-        index._sort_vocabulary()
+        index._words.sort()
         return index
 
     def __len__(self) -> int:
@@ -154,7 +144,7 @@ class GuestIndex:
                 new = self._fields[field].add(word, slot, bulk=bulk)
                 has_word |= field == NAME
                 if new and not bulk:  # in bulk, the vocabulary is sorted after
-                    self._new_words[field].add(word)
+                    self._words.note_new(field, word)
         if not has_word:
             self._symbol_names.setdefault(_whole(name), []).append(slot)
 
@@ -166,7 +156,7 @@ class GuestIndex:
         for field, text in ((NAME, name), (EMAIL, email), (COMPANY, company)):
             for word in set(_WORD.findall(fold(text))):
                 self._fields[field].remove(word, slot)
-                self._refresh_first(field, word)
+                self._words.refresh_first(field, word)
         if (same := self._symbol_names.get(_whole(name))) and slot in same:
             same.remove(slot)
             if not same:
@@ -189,54 +179,13 @@ class GuestIndex:
         if not tokens:  # only symbols or punctuation: the whole name, exactly
             found = self._symbol_names.get(_whole(stripped), [])
             return [self._hit(s, EXACT) for s in self._in_name_order(found)[:limit]]
-        if sum(map(len, self._new_words)) > RESORT_AFTER:
-            self._sort_vocabulary()
+        if self._words.stale():
+            self._words.sort()
         if len(tokens) == 1:
             return self._best_of_levels(tokens[0], limit)
         return self._best_of_all(tokens, limit)
 
     # -- one query word -----------------------------------------------------------------
-
-    def _prefixed(self, field: int, token: str) -> list[str]:
-        """Words of one field that start with ``token`` (longer than it)."""
-        vocab = self._vocab[field]
-        lo = bisect.bisect_left(vocab, token)
-        hi = bisect.bisect_left(vocab, token + "\U0010ffff", lo)
-        words = [w for w in vocab[lo:hi] if w != token]
-        return words + [w for w in self._new_words[field] if w.startswith(token) and w != token]
-
-    def _inside(self, token: str) -> list[str]:
-        """Name and company words with ``token`` inside (not at the start)."""
-        found: dict[str, None] = {}
-        for m in re.finditer(re.escape(token), self._blob):
-            word = self._fuzzy_word(m.start())
-            if not word.startswith(token):
-                found[word] = None
-        for word in self._new_words[NAME] | self._new_words[COMPANY]:
-            if token in word and not word.startswith(token):
-                found[word] = None
-        return list(found)
-
-    def _typos(self, token: str) -> dict[int, list[str]]:
-        # One edit for short words, two for longer; two letters swapped count as one edit
-        # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
-        edits = _edits(token)
-        found: list[tuple[int, str]] = []
-        for n in range(len(token) - edits, len(token) + edits + 1):
-            words = self._by_length.get(n)
-            if words:
-                for word, distance, _ in process.extract(
-                    token, words, scorer=OSA.distance, score_cutoff=edits, limit=50
-                ):
-                    found.append((distance, word))
-        for word in self._new_words[NAME] | self._new_words[COMPANY]:
-            if (d := OSA.distance(token, word, score_cutoff=edits)) <= edits:
-                found.append((d, word))
-        by_distance: dict[int, list[str]] = {}
-        for distance, word in sorted(found)[:50]:
-            if word != token:
-                by_distance.setdefault(int(distance), []).append(word)
-        return by_distance
 
     def _levels(
         self,
@@ -249,30 +198,30 @@ class GuestIndex:
         """(score, field, by prefix?, words) for one query word, best score first, built
         lazily: a short fragment rarely needs more than the names that start with it.
         Typos are looked for when few words match as typed, unless ``typos`` says."""
-        inside = self._inside(token) if len(token) >= 3 and as_typed else []
+        inside = self._words.inside(token) if len(token) >= 3 and as_typed else []
         kinds: list[tuple[float, Callable[[int], list[str]]]] = []
         if as_typed:
             kinds += [
                 (EXACT, lambda field: [token]),
-                (PREFIX, lambda field: self._prefixed(field, token)),
+                (PREFIX, lambda field: self._words.prefixed(field, token)),
                 (INSIDE, lambda field: inside),
             ]
         if typos is None and len(token) >= 3:
-            matched = len(inside) + self._known(token)
+            matched = len(inside) + self._words.known(token)
             for field in (NAME, EMAIL, COMPANY):
                 if matched >= ENOUGH_WORDS:
                     break
-                matched += len(self._prefixed(field, token))
+                matched += len(self._words.prefixed(field, token))
             typos = matched < ENOUGH_WORDS  # nothing much matches as typed: a typo?
         if typos and len(token) >= 3:
             found: list[dict[int, list[str]]] = []  # looked for once, when first read
 
             def typo_words(distance: int) -> list[str]:
                 if not found:
-                    found.append(self._typos(token))
+                    found.append(self._words.typos(token))
                 return found[0].get(distance, [])
 
-            for distance in range(1, _edits(token) + 1):
+            for distance in range(1, edits(token) + 1):
                 kinds.append((TYPO - 12.0 * distance, lambda field, d=distance: typo_words(d)))
         scored = sorted(
             (
@@ -352,9 +301,8 @@ class GuestIndex:
         a guest's slot is its place in name order, so the answer is the ``n`` smallest slots
         of the words' postings, all at most the ``n``-th smallest of the words' first slots.
         Guests added since the index was built (not in name order) are all looked at."""
-        vocab, firsts = self._vocab[field], self._firsts[field]
-        lo = bisect.bisect_right(vocab, token)
-        hi = bisect.bisect_left(vocab, token + "\U0010ffff", lo)
+        vocab, firsts = self._words.sorted[field], self._words.firsts[field]
+        lo, hi = self._words.prefix_range(field, token)
         ordered = self._name_ordered
         smallest = sorted(set(firsts[lo:hi]))[:n]
         group: set[int] = set()
@@ -425,42 +373,6 @@ class GuestIndex:
             self._statuses.append(status)
         return (self._statuses.index(status) << 1) | int(checked_in)
 
-    def _known(self, word: str) -> bool:
-        return any(word in f.words for f in self._fields)
-
-    def _refresh_first(self, field: int, word: str) -> None:
-        vocab = self._vocab[field]
-        i = bisect.bisect_left(vocab, word)
-        if i < len(vocab) and vocab[i] == word:
-            found = self._fields[field].get(word)
-            self._firsts[field][i] = found[0] if found else _NO_SLOT
-
-    def _sort_vocabulary(self) -> None:
-        # Tuples of words, not lists: the collector stops walking them after one look.
-        self._vocab = tuple(tuple(sorted(f.words)) for f in self._fields)
-        self._firsts = tuple(
-            array("i", map(first_slot, map(f.words.get, v)))
-            for f, v in zip(self._fields, self._vocab, strict=True)
-        )
-        fuzzy = sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY]))
-        self._blob = "\n".join(fuzzy)
-        # Fresh copies, side by side in memory: typo search reads every word of a length,
-        # and the words as added lay scattered among a million guests' (5× slower at 1M).
-        fuzzy = tuple(self._blob.split("\n")) if fuzzy else ()
-        self._offsets = array("i")
-        pos = 0
-        by_length: dict[int, list[str]] = {}
-        for word in fuzzy:
-            self._offsets.append(pos)
-            pos += len(word) + 1
-            by_length.setdefault(len(word), []).append(word)
-        self._by_length = {n: tuple(words) for n, words in by_length.items()}
-        self._fuzzy_words = fuzzy
-        self._new_words = (set(), set(), set())
-
-    def _fuzzy_word(self, pos: int) -> str:
-        return self._fuzzy_words[bisect.bisect_right(self._offsets, pos) - 1]
-
 
 def _guests(levels: list[tuple[float, memoryview]]) -> int:
     return sum(len(bag) for _, bag in levels)
@@ -481,10 +393,6 @@ def _matching_all(levels: list[list[tuple[float, memoryview]]]) -> dict[int, flo
         if not totals:
             break
     return totals
-
-
-def _edits(token: str) -> int:
-    return 1 if len(token) <= 5 else 2
 
 
 def _whole(name: str) -> str:
