@@ -20,6 +20,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -194,6 +195,7 @@ class GuestIndex:
         *,
         typos: bool | None = None,
         as_typed: bool = True,
+        most_edits: int = 2,
     ) -> Iterator[tuple[float, int, bool, list[str]]]:
         """(score, field, by prefix?, words) for one query word, best score first, built
         lazily: a short fragment rarely needs more than the names that start with it.
@@ -218,7 +220,7 @@ class GuestIndex:
 
             def typo_words(distance: int) -> list[str]:
                 if not found:
-                    found.append(self._words.typos(token))
+                    found.append(self._words.typos(token, most_edits))
                 return found[0].get(distance, [])
 
             for distance in range(1, edits(token) + 1):
@@ -275,20 +277,24 @@ class GuestIndex:
 
     def _best_of_all(self, tokens: list[str], limit: int) -> list:
         """Guests matching every query word. Typos are looked for when the words as typed
-        find fewer guests than asked for, and only for the words that find few guests
-        (typing "Agnieszka", found by thousands, is not a typo): each of those costs a pass
-        over every name word of about its length."""
+        find fewer guests than asked for, for the words that find few (typing "Agnieszka",
+        found by thousands, is no typo); when they find some guests, only one edit away and
+        only for the words no guest has whole. Each look for typos reads every name word of
+        about the word's length: tens of thousands at a million guests."""
         levels = [self._all_levels(t, typos=False) for t in tokens]
         totals = _matching_all(levels)
         if len(totals) < limit:
+            known = self._words.known if totals else lambda token: False
             for i, token in enumerate(tokens):
-                if len(token) >= 3 and _guests(levels[i]) < COMMON_WORD:
-                    levels[i] += self._all_levels(token, typos=True, as_typed=False)
-                    levels[i].sort(key=lambda level: -level[0])  # the best score counts
+                if len(token) >= 3 and _guests(levels[i]) < COMMON_WORD and not known(token):
+                    more = self._all_levels(
+                        token, typos=True, as_typed=False, most_edits=2 if not totals else 1
+                    )
+                    levels[i] = sorted(levels[i] + more, key=lambda level: -level[0])
             totals = _matching_all(levels)
         return self._ranked(totals, len(tokens), limit)
 
-    def _all_levels(self, token: str, **which: bool) -> list[tuple[float, memoryview]]:
+    def _all_levels(self, token: str, **which: Any) -> list[tuple[float, memoryview]]:
         return [
             (score, bag)
             for score, field, _, words in self._levels(token, **which)

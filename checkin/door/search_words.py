@@ -66,26 +66,31 @@ class Vocabulary:
                 found[word] = None
         return list(found)
 
-    def typos(self, token: str) -> dict[int, list[str]]:
-        """Name and company words a few edits from ``token``, by distance (50 at most)."""
+    def typos(self, token: str, most_edits: int = 2) -> dict[int, list[str]]:
+        """Name and company words a few edits from ``token``, by distance (50 at most).
+        Two edits are looked for only when no word is one edit away: each look reads every
+        word of about the token's length (tens of thousands at a million guests)."""
         # One edit for short words, two for longer; two letters swapped count as one edit
         # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
-        most = edits(token)
         found: list[tuple[int, str]] = []
-        for n in range(len(token) - most, len(token) + most + 1):
-            words = self._by_length.get(n)
-            if words:
-                for word, distance, _ in process.extract(
-                    token, words, scorer=OSA.distance, score_cutoff=most, limit=50
-                ):
+        for most in range(1, min(edits(token), most_edits) + 1):
+            for n in range(len(token) - most, len(token) + most + 1):
+                if words := self._by_length.get(n):
+                    found += (
+                        (int(distance), word)
+                        for word, distance, _ in process.extract_iter(
+                            token, words, scorer=OSA.distance, score_cutoff=most
+                        )
+                    )
+            for word in self._new[NAME] | self._new[COMPANY]:
+                if (distance := OSA.distance(token, word, score_cutoff=most)) <= most:
                     found.append((distance, word))
-        for word in self._new[NAME] | self._new[COMPANY]:
-            if (d := OSA.distance(token, word, score_cutoff=most)) <= most:
-                found.append((d, word))
+            found = [(d, w) for d, w in found if w != token]
+            if found:
+                break
         by_distance: dict[int, list[str]] = {}
-        for distance, word in sorted(found)[:50]:
-            if word != token:
-                by_distance.setdefault(int(distance), []).append(word)
+        for distance, word in sorted(set(found))[:50]:
+            by_distance.setdefault(distance, []).append(word)
         return by_distance
 
     def refresh_first(self, field: int, word: str) -> None:
