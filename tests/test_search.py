@@ -204,3 +204,13 @@ def test_a_big_index_gives_the_garbage_collector_nothing_more_to_walk_than_a_sma
     small = _walked_by_the_collector(built(50))
     big = _walked_by_the_collector(built(5000))
     assert big - small < 100
+
+
+def test_a_name_one_edit_away_keeps_names_two_edits_away_out():
+    idx = GuestIndex.from_records(  # built at once: its words sorted, not just added
+        (i, name, None, None, f"C{i}", "registered", False)
+        for i, name in enumerate(["Zoë Ångström", "Otto Angstroem", "Anna Müller"])
+    )  # "angstroem": two edits from "angstrm"
+    assert names(idx.search("angstrm")) == ["Zoë Ångström"]
+    assert names(idx.search("anngstrm")) == ["Zoë Ångström"]  # two away, none one away
+    assert names(idx.search("zoe angstrm")) == ["Zoë Ångström"]

@@ -31,6 +31,9 @@ class Vocabulary:
         self._offsets = array("i")  # where each of them starts in the blob
         self._fuzzy: tuple[str, ...] = ()  # the same words, sorted
         self._by_length: dict[int, tuple[str, ...]] = {}
+        # Each word, and it with each letter taken out, hashed and sorted (beside: the word)
+        self._deleted_keys = array("q")
+        self._deleted_words = array("i")
         self._new: tuple[set[str], ...] = (set(), set(), set())  # since the sort
 
     def note_new(self, field: int, word: str) -> None:
@@ -68,20 +71,24 @@ class Vocabulary:
 
     def typos(self, token: str, most_edits: int = 2) -> dict[int, list[str]]:
         """Name and company words a few edits from ``token``, by distance (50 at most).
-        Two edits are looked for only when no word is one edit away: each look reads every
-        word of about the token's length (tens of thousands at a million guests)."""
+        One edit away is looked up (``_one_edit``); two edits are looked for only when no
+        word is one away, reading every word of about the token's length (tens of thousands
+        at a million guests)."""
         # One edit for short words, two for longer; two letters swapped count as one edit
         # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
         found: list[tuple[int, str]] = []
         for most in range(1, min(edits(token), most_edits) + 1):
-            for n in range(len(token) - most, len(token) + most + 1):
-                if words := self._by_length.get(n):
-                    found += (
-                        (int(distance), word)
-                        for word, distance, _ in process.extract_iter(
-                            token, words, scorer=OSA.distance, score_cutoff=most
+            if most == 1:
+                found += ((1, word) for word in self._one_edit(token))
+            else:
+                for n in range(len(token) - most, len(token) + most + 1):
+                    if words := self._by_length.get(n):
+                        found += (
+                            (int(distance), word)
+                            for word, distance, _ in process.extract_iter(
+                                token, words, scorer=OSA.distance, score_cutoff=most
+                            )
                         )
-                    )
             for word in self._new[NAME] | self._new[COMPANY]:
                 if (distance := OSA.distance(token, word, score_cutoff=most)) <= most:
                     found.append((distance, word))
@@ -92,6 +99,23 @@ class Vocabulary:
         for distance, word in sorted(set(found))[:50]:
             by_distance.setdefault(distance, []).append(word)
         return by_distance
+
+    def _one_edit(self, token: str) -> list[str]:
+        """The sorted name and company words one edit from ``token`` (a letter missing,
+        added, wrong, or two swapped): such a word and the token share a key, the word or
+        the token or either with one letter taken out (hashed, checked after)."""
+        keys, ids, words = self._deleted_keys, self._deleted_words, self._fuzzy
+        near: set[int] = set()
+        for key in map(hash, _deletions(token)):
+            i = bisect.bisect_left(keys, key)
+            while i < len(keys) and keys[i] == key:
+                near.add(ids[i])
+                i += 1
+        return [
+            words[i]
+            for i in near
+            if words[i] != token and OSA.distance(token, words[i], score_cutoff=1) <= 1
+        ]
 
     def refresh_first(self, field: int, word: str) -> None:
         """After a guest left ``word``: its first slot again."""
@@ -121,7 +145,16 @@ class Vocabulary:
             pos += len(word) + 1
             by_length.setdefault(len(word), []).append(word)
         self._by_length = {n: tuple(words) for n, words in by_length.items()}
+        pairs = sorted(
+            (hash(key), i) for i, word in enumerate(self._fuzzy) for key in _deletions(word)
+        )
+        self._deleted_keys = array("q", [k for k, _ in pairs])
+        self._deleted_words = array("i", [i for _, i in pairs])
         self._new = (set(), set(), set())
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def edits(token: str) -> int:
