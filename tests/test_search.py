@@ -214,3 +214,15 @@ def test_a_name_one_edit_away_keeps_names_two_edits_away_out():
     assert names(idx.search("angstrm")) == ["Zoë Ångström"]
     assert names(idx.search("anngstrm")) == ["Zoë Ångström"]  # two away, none one away
     assert names(idx.search("zoe angstrm")) == ["Zoë Ångström"]
+
+
+def test_a_typo_is_looked_for_when_the_words_as_typed_find_few_guests():
+    # "via" starts five surnames (as typed it is no typo, the old rule said), but only one
+    # Inès has any: Inès Vika, a letter away, must be shown too.
+    guests = ["Inès Vika", "Inès Vian", "Inès Vilka", "Ben Viano", "Carl Vianne", "Dan Viardot"]
+    guests.append("Eve Viasz")
+    idx = GuestIndex.from_records(
+        (i, name, None, None, f"C{i}", "registered", False) for i, name in enumerate(guests)
+    )
+    assert names(idx.search("ines via")) == ["Inès Vian", "Inès Vika"]  # as typed first
+    assert names(idx.search("ines vika")) == ["Inès Vika"]  # a whole name: no typo (Vilka)
