@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checkin.door.search import GuestIndex, search_guests
+from checkin.text import fold
 from tests.support.factories import event_with_guests, guest
 
 EVENT = "Search Night"
@@ -132,3 +135,94 @@ def test_the_index_remembers_check_ins_and_statuses_by_guest():
 def test_two_letters_swapped_in_a_short_name_is_one_typo():
     idx = _index()
     assert names(idx.search("cehn"))[0] == "Chen Wei"  # 4 letters: one edit allowed
+
+
+def _many_surnames_index() -> tuple[GuestIndex, list[str]]:
+    """Hundreds of surnames starting with "s", first names that don't; one guest's name
+    has "S" as a whole word (and "Sq": found by both, ranked by the better)."""
+    names = [
+        f"{('Zed', 'Anna', 'Ben')[i % 3]} S{chr(97 + i % 26)}{chr(97 + i // 26)}"
+        for i in range(300)
+    ] + ["Sam Sable", "Sven Smith", "Ab Sq S"]
+    index = GuestIndex.from_records(
+        (i + 1, name, None, "Acme", f"K{i}", "registered", False) for i, name in enumerate(names)
+    )
+    return index, names
+
+
+def _by_name_after_the_exact(all_names: list[str]) -> list[str]:
+    return sorted((n for n in all_names if n != "Ab Sq S"), key=fold)
+
+
+def test_a_fragment_starting_hundreds_of_surnames_gives_the_first_guests_by_name():
+    idx, all_names = _many_surnames_index()
+    by_name = _by_name_after_the_exact(all_names)
+    hits = idx.search("s", limit=5)
+    assert (hits[0].name, hits[0].score) == ("Ab Sq S", 100.0)  # the whole word first
+    assert names(hits[1:]) == by_name[:4]
+    assert names(idx.search("s", limit=40)) == ["Ab Sq S", *by_name[:39]]  # each guest once
+    assert names(idx.search("sb", limit=3)) == [n for n in by_name if " Sb" in n][:3]
+
+
+def test_a_fragment_finds_a_walk_in_first_by_name_and_no_longer_a_removed_guest():
+    idx, all_names = _many_surnames_index()
+    by_name = _by_name_after_the_exact(all_names)
+    idx.add(9000, "Aaron Szz", None, None, "W1")
+    assert names(idx.search("s", limit=3)) == ["Ab Sq S", "Aaron Szz", by_name[0]]
+    for gone in by_name[:2]:
+        idx.remove(all_names.index(gone) + 1)
+    assert names(idx.search("s", limit=6)) == ["Ab Sq S", "Aaron Szz", *by_name[2:6]]
+    idx.remove(9000)
+    assert names(idx.search("s", limit=6)) == ["Ab Sq S", *by_name[2:7]]
+
+
+def _walked_by_the_collector(root: object) -> int:
+    """Objects and references a full garbage collection walks, from ``root``."""
+    gc.collect()  # tuples and dicts of plain values stop being tracked after one look
+    seen: set[int] = set()
+    todo, walked = [root], 0
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or not gc.is_tracked(obj):
+            continue
+        seen.add(id(obj))
+        refs = gc.get_referents(obj)
+        walked += 1 + len(refs)
+        todo.extend(refs)
+    return walked
+
+
+def test_a_big_index_gives_the_garbage_collector_nothing_more_to_walk_than_a_small_one():
+    # A full collection walks every tracked object: at 200k guests, objects a guest made
+    # it stall the door for 100+ ms, again and again through the evening.
+    def built(n: int) -> GuestIndex:
+        return GuestIndex.from_records(
+            (i, f"Guest{i % 7} Sur{i % 997}", f"g{i}@example.org", f"Co{i % 13}", f"K{i}", "ok", 0)
+            for i in range(n)
+        )
+
+    small = _walked_by_the_collector(built(50))
+    big = _walked_by_the_collector(built(5000))
+    assert big - small < 100
+
+
+def test_a_name_one_edit_away_keeps_names_two_edits_away_out():
+    idx = GuestIndex.from_records(  # built at once: its words sorted, not just added
+        (i, name, None, None, f"C{i}", "registered", False)
+        for i, name in enumerate(["Zoë Ångström", "Otto Angstroem", "Anna Müller"])
+    )  # "angstroem": two edits from "angstrm"
+    assert names(idx.search("angstrm")) == ["Zoë Ångström"]
+    assert names(idx.search("anngstrm")) == ["Zoë Ångström"]  # two away, none one away
+    assert names(idx.search("zoe angstrm")) == ["Zoë Ångström"]
+
+
+def test_a_typo_is_looked_for_when_the_words_as_typed_find_few_guests():
+    # "via" starts five surnames (as typed it is no typo, the old rule said), but only one
+    # Inès has any: Inès Vika, a letter away, must be shown too.
+    guests = ["Inès Vika", "Inès Vian", "Inès Vilka", "Ben Viano", "Carl Vianne", "Dan Viardot"]
+    guests.append("Eve Viasz")
+    idx = GuestIndex.from_records(
+        (i, name, None, None, f"C{i}", "registered", False) for i, name in enumerate(guests)
+    )
+    assert names(idx.search("ines via")) == ["Inès Vian", "Inès Vika"]  # as typed first
+    assert names(idx.search("ines vika")) == ["Inès Vika"]  # a whole name: no typo (Vilka)

@@ -20,25 +20,25 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
 from checkin.door.search_store import SEP, Postings, SlotTable, int_key
+from checkin.door.search_words import COMPANY, EMAIL, NAME, Vocabulary, edits
 from checkin.events import find_event
 from checkin.store.db import Database
 from checkin.store.models import Person, Registration
 from checkin.text import fold
 
 _WORD = re.compile(r"\w+")
-NAME, EMAIL, COMPANY = 0, 1, 2
 _FIELD_WEIGHT = {NAME: 1.0, EMAIL: 0.8, COMPANY: 0.7}
 # How well a query word matched a guest's word (0-100).
 EXACT, PREFIX, INSIDE, TYPO = 100.0, 92.0, 80.0, 80.0
 ENOUGH_WORDS = 5  # with this many real matches, typo search would only add noise
 CODE = 3
-RESORT_AFTER = 2_000  # new words before the sorted vocabulary is rebuilt
+COMMON_WORD = 1_000  # guests found by a query word as typed, beyond which it is no typo
+MANY_WORDS = 64  # words starting with a fragment, beyond which their postings are not merged
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,10 @@ class GuestIndex:
     """In-memory search index of one event's guests; ``add``/``remove`` keep it current."""
 
     def __init__(self) -> None:
-        self._text: list[str | None] = []  # slot -> name SEP email SEP company SEP code
+        # Every slot's name SEP email SEP company SEP code, in UTF-8, one after the other:
+        # no object a guest for the garbage collector to walk (see search_store.Postings).
+        self._text = bytearray()
+        self._text_at = array("q", [0])  # where each slot's text starts; last: the end
         self._rids = array("q")
         self._state = bytearray()  # bit 0: checked in; the rest: index into _statuses
         self._statuses = ["registered"]
@@ -81,12 +84,7 @@ class GuestIndex:
         self._symbol_names: dict[str, list[int]] = {}  # names with no word: ".", "🚀"
         self._live = 0
         self._name_ordered = 0  # slots below this are in name order (see from_records)
-        self._vocab: tuple[list[str], ...] = ([], [], [])  # each field's words, sorted
-        self._blob = ""  # name and company words, for inside-a-word search at C speed
-        self._offsets = array("i")
-        self._by_length: dict[int, list[str]] = {}  # name and company words by length
-        self._new_words: tuple[set[str], ...] = (set(), set(), set())  # since the sort
-        self._fuzzy_words: list[str] = []
+        self._words = Vocabulary(self._fields)
 
     @classmethod
     def from_records(cls, records: Iterable[GuestRecord]) -> GuestIndex:
@@ -97,8 +95,10 @@ class GuestIndex:
         index._by_code.reserve(len(keyed))
         for (folded_name, _), record in keyed:
             index._add(*record, folded_name=folded_name, bulk=True)
-        index._name_ordered = len(index._text)
-        index._sort_vocabulary()
+        for postings in index._fields:
+            postings.finish()
+        index._name_ordered = len(index._rids)
+        index._words.sort()
         return index
 
     def __len__(self) -> int:
@@ -130,8 +130,9 @@ class GuestIndex:
         folded_name: str | None = None,
         bulk: bool = False,
     ) -> None:
-        slot = len(self._text)
-        self._text.append(SEP.join((name, email or "", company or "", code)))
+        slot = len(self._rids)
+        self._text += SEP.join((name, email or "", company or "", code)).encode()
+        self._text_at.append(len(self._text))
         self._rids.append(registration_id)
         self._state.append(self._state_byte(status, checked_in))
         self._by_rid.add(registration_id, slot)
@@ -141,10 +142,10 @@ class GuestIndex:
         folded = (folded_name if folded_name is not None else fold(name), fold(email or ""))
         for field, text in ((NAME, folded[0]), (EMAIL, folded[1]), (COMPANY, fold(company or ""))):
             for word in set(_WORD.findall(text)):
-                new = self._fields[field].add(word, slot)
+                new = self._fields[field].add(word, slot, bulk=bulk)
                 has_word |= field == NAME
                 if new and not bulk:  # in bulk, the vocabulary is sorted after
-                    self._new_words[field].add(word)
+                    self._words.note_new(field, word)
         if not has_word:
             self._symbol_names.setdefault(_whole(name), []).append(slot)
 
@@ -152,17 +153,17 @@ class GuestIndex:
         slot = self._slot(registration_id)
         if slot is None:
             return
-        name, email, company, code = self._text[slot].split(SEP)  # type: ignore[union-attr]
+        name, email, company, code = self._text_of(slot).split(SEP)
         for field, text in ((NAME, name), (EMAIL, email), (COMPANY, company)):
             for word in set(_WORD.findall(fold(text))):
                 self._fields[field].remove(word, slot)
+                self._words.refresh_first(field, word)
         if (same := self._symbol_names.get(_whole(name))) and slot in same:
             same.remove(slot)
             if not same:
                 del self._symbol_names[_whole(name)]
         self._by_rid.remove(registration_id, slot)
-        self._by_code.remove(int_key(fold(code)), slot)
-        self._text[slot] = None
+        self._by_code.remove(int_key(fold(code)), slot)  # the slot's text stays, unread
         self._live -= 1
 
     def set_checked_in(self, registration_id: int, checked_in: bool) -> None:
@@ -179,75 +180,51 @@ class GuestIndex:
         if not tokens:  # only symbols or punctuation: the whole name, exactly
             found = self._symbol_names.get(_whole(stripped), [])
             return [self._hit(s, EXACT) for s in self._in_name_order(found)[:limit]]
-        if sum(map(len, self._new_words)) > RESORT_AFTER:
-            self._sort_vocabulary()
+        if self._words.stale():
+            self._words.sort()
         if len(tokens) == 1:
             return self._best_of_levels(tokens[0], limit)
         return self._best_of_all(tokens, limit)
 
     # -- one query word -----------------------------------------------------------------
 
-    def _prefixed(self, field: int, token: str) -> list[str]:
-        """Words of one field that start with ``token`` (longer than it)."""
-        vocab = self._vocab[field]
-        lo = bisect.bisect_left(vocab, token)
-        hi = bisect.bisect_left(vocab, token + "\U0010ffff", lo)
-        words = [w for w in vocab[lo:hi] if w != token]
-        return words + [w for w in self._new_words[field] if w.startswith(token) and w != token]
-
-    def _inside(self, token: str) -> list[str]:
-        """Name and company words with ``token`` inside (not at the start)."""
-        found: dict[str, None] = {}
-        for m in re.finditer(re.escape(token), self._blob):
-            word = self._fuzzy_word(m.start())
-            if not word.startswith(token):
-                found[word] = None
-        for word in self._new_words[NAME] | self._new_words[COMPANY]:
-            if token in word and not word.startswith(token):
-                found[word] = None
-        return list(found)
-
-    def _typos(self, token: str) -> dict[int, list[str]]:
-        # One edit for short words, two for longer; two letters swapped count as one edit
-        # ("mlluer"), as people type them (optimal string alignment, not plain Levenshtein).
-        edits = 1 if len(token) <= 5 else 2
-        found: list[tuple[int, str]] = []
-        for n in range(len(token) - edits, len(token) + edits + 1):
-            words = self._by_length.get(n)
-            if words:
-                for word, distance, _ in process.extract(
-                    token, words, scorer=OSA.distance, score_cutoff=edits, limit=50
-                ):
-                    found.append((distance, word))
-        for word in self._new_words[NAME] | self._new_words[COMPANY]:
-            if (d := OSA.distance(token, word, score_cutoff=edits)) <= edits:
-                found.append((d, word))
-        by_distance: dict[int, list[str]] = {}
-        for distance, word in sorted(found)[:50]:
-            if word != token:
-                by_distance.setdefault(int(distance), []).append(word)
-        return by_distance
-
     def _levels(
-        self, token: str, more: Callable[[], bool] = lambda: True
-    ) -> Iterator[tuple[float, list]]:
-        """(score, posting lists) for one query word, best score first, built lazily: a
-        short fragment rarely needs more than the names that start with it."""
-        inside = self._inside(token) if len(token) >= 3 else []
-        kinds: list[tuple[float, Callable[[int], list[str]]]] = [
-            (EXACT, lambda field: [token]),
-            (PREFIX, lambda field: self._prefixed(field, token)),
-            (INSIDE, lambda field: inside),
-        ]
-        if len(token) >= 3:
-            matched = len(inside) + self._known(token)
+        self,
+        token: str,
+        more: Callable[[], bool] = lambda: True,
+        *,
+        typos: bool | None = None,
+        as_typed: bool = True,
+        most_edits: int = 2,
+    ) -> Iterator[tuple[float, int, bool, list[str]]]:
+        """(score, field, by prefix?, words) for one query word, best score first, built
+        lazily: a short fragment rarely needs more than the names that start with it.
+        Typos are looked for when few words match as typed, unless ``typos`` says."""
+        inside = self._words.inside(token) if len(token) >= 3 and as_typed else []
+        kinds: list[tuple[float, Callable[[int], list[str]]]] = []
+        if as_typed:
+            kinds += [
+                (EXACT, lambda field: [token]),
+                (PREFIX, lambda field: self._words.prefixed(field, token)),
+                (INSIDE, lambda field: inside),
+            ]
+        if typos is None and len(token) >= 3:
+            matched = len(inside) + self._words.known(token)
             for field in (NAME, EMAIL, COMPANY):
                 if matched >= ENOUGH_WORDS:
                     break
-                matched += len(self._prefixed(field, token))
-            if matched < ENOUGH_WORDS:  # nothing much matches as typed: a typo?
-                for distance, words in sorted(self._typos(token).items()):
-                    kinds.append((TYPO - 12.0 * distance, lambda field, w=words: w))
+                matched += len(self._words.prefixed(field, token))
+            typos = matched < ENOUGH_WORDS  # nothing much matches as typed: a typo?
+        if typos and len(token) >= 3:
+            found: list[dict[int, list[str]]] = []  # looked for once, when first read
+
+            def typo_words(distance: int) -> list[str]:
+                if not found:
+                    found.append(self._words.typos(token, most_edits))
+                return found[0].get(distance, [])
+
+            for distance in range(1, edits(token) + 1):
+                kinds.append((TYPO - 12.0 * distance, lambda field, d=distance: typo_words(d)))
         scored = sorted(
             (
                 (quality * _FIELD_WEIGHT[field], field, i)
@@ -259,16 +236,26 @@ class GuestIndex:
         for score, field, i in scored:
             if not more():  # the caller has all it needs: read no further
                 return
-            get = self._fields[field].words.get
-            found = [p for w in kinds[i][1](field) if (p := get(w)) is not None]
-            if found:  # a word with one guest holds the slot itself (search_store.Postings)
-                yield score, [(p,) if type(p) is int else p for p in found]
+            yield score, field, as_typed and i == 1, kinds[i][1](field)
+
+    def _postings(self, field: int, words: list[str]) -> list:
+        get = self._fields[field].get
+        return [p for w in words if (p := get(w)) is not None]
 
     def _best_of_levels(self, token: str, limit: int) -> list:
         """The best ``limit`` guests for one query word, reading as little as it can."""
         picked: dict[int, float] = {}
-        for score, lists in self._levels(token, lambda: len(picked) < limit):
+        for score, field, by_prefix, words in self._levels(token, lambda: len(picked) < limit):
             need = limit - len(picked)
+            if by_prefix and len(words) > MANY_WORDS:  # "s": thousands of words start so
+                group = self._first_by_prefix(field, token, need + len(picked))
+                group.difference_update(picked)
+                for s in self._in_name_order(group)[:need]:
+                    picked[s] = score
+                continue
+            lists = self._postings(field, words)
+            if not lists:
+                continue
             if sum(len(p) for p in lists) <= 4 * limit:
                 group = {s for p in lists for s in p if s not in picked}
             else:  # the first few in name order, of a sorted merge, and any added since
@@ -289,25 +276,55 @@ class GuestIndex:
     # -- several query words: each must match ---------------------------------------------
 
     def _best_of_all(self, tokens: list[str], limit: int) -> list:
-        levels = [list(self._levels(t)) for t in tokens]
-        levels.sort(key=lambda lv: sum(len(p) for _, lists in lv for p in lists))
-        totals: dict[int, float] = {}
-        for score, lists in levels[0]:  # the rarest word first: the fewest guests to score
-            for p in lists:
-                for s in p:
-                    if s not in totals:
-                        totals[s] = score
-        for other in levels[1:]:
-            scored: dict[int, float] = {}
-            for score, lists in other:
-                for p in lists:
-                    for s in totals.keys() & p if len(p) > 8 else (s for s in p if s in totals):
-                        if s not in scored:
-                            scored[s] = totals[s] + score
-            totals = scored
-            if not totals:
-                return []
+        """Guests matching every query word. Typos are looked for when the words as typed
+        find fewer guests than asked for, for the words that find few (typing "Agnieszka",
+        found by thousands, is no typo); when they find some guests, only one edit away and
+        only for the words no guest has whole. Each look for typos reads every name word of
+        about the word's length: tens of thousands at a million guests."""
+        levels = [self._all_levels(t, typos=False) for t in tokens]
+        totals = _matching_all(levels)
+        if len(totals) < limit:
+            known = self._words.known if totals else lambda token: False
+            for i, token in enumerate(tokens):
+                if len(token) >= 3 and _guests(levels[i]) < COMMON_WORD and not known(token):
+                    more = self._all_levels(
+                        token, typos=True, as_typed=False, most_edits=2 if not totals else 1
+                    )
+                    levels[i] = sorted(levels[i] + more, key=lambda level: -level[0])
+            totals = _matching_all(levels)
         return self._ranked(totals, len(tokens), limit)
+
+    def _all_levels(self, token: str, **which: Any) -> list[tuple[float, memoryview]]:
+        return [
+            (score, bag)
+            for score, field, _, words in self._levels(token, **which)
+            if (bag := self._fields[field].bag(words))
+        ]
+
+    def _first_by_prefix(self, field: int, token: str, n: int) -> set[int]:
+        """The first ``n`` guests in name order with a word of ``field`` starting with
+        ``token`` (not equal to it), reading a few postings, not one for each such word:
+        a guest's slot is its place in name order, so the answer is the ``n`` smallest slots
+        of the words' postings, all at most the ``n``-th smallest of the words' first slots.
+        Guests added since the index was built (not in name order) are all looked at."""
+        vocab, firsts = self._words.sorted[field], self._words.firsts[field]
+        lo, hi = self._words.prefix_range(field, token)
+        ordered = self._name_ordered
+        smallest = sorted(set(firsts[lo:hi]))[:n]
+        group: set[int] = set()
+        if smallest and smallest[0] < ordered:
+            top = min(smallest[-1], ordered - 1)
+            get = self._fields[field].get
+            for i in range(lo, hi):
+                if firsts[i] <= top and (p := get(vocab[i])) is not None:
+                    group.update(p[: bisect.bisect_right(p, top)])
+        for slot in range(ordered, len(self._rids)):
+            if self._slot(self._rids[slot]) == slot and any(
+                w.startswith(token) and w != token
+                for w in _WORD.findall(fold(self._field(slot, field)))
+            ):
+                group.add(slot)
+        return group
 
     # -- ranking and hits -------------------------------------------------------------------
 
@@ -333,7 +350,7 @@ class GuestIndex:
         return sorted(slots, key=lambda s: (fold(self._field(s, NAME)), self._rids[s]))
 
     def _hit(self, slot: int, score: float) -> SearchHit:
-        name, email, company, code = self._text[slot].split(SEP)  # type: ignore[union-attr]
+        name, email, company, code = self._text_of(slot).split(SEP)
         state = self._state[slot]
         return SearchHit(
             self._rids[slot],
@@ -351,34 +368,37 @@ class GuestIndex:
     def _slot(self, registration_id: int) -> int | None:
         return next(self._by_rid.find(registration_id, registration_id), None)
 
+    def _text_of(self, slot: int) -> str:
+        return self._text[self._text_at[slot] : self._text_at[slot + 1]].decode()
+
     def _field(self, slot: int, field: int) -> str:
-        text = self._text[slot]
-        return text.split(SEP)[field] if text is not None else ""
+        return self._text_of(slot).split(SEP)[field]
 
     def _state_byte(self, status: str, checked_in: bool) -> int:
         if status not in self._statuses:
             self._statuses.append(status)
         return (self._statuses.index(status) << 1) | int(checked_in)
 
-    def _known(self, word: str) -> bool:
-        return any(word in f.words for f in self._fields)
 
-    def _sort_vocabulary(self) -> None:
-        self._vocab = tuple(sorted(f.words) for f in self._fields)
-        fuzzy = sorted(set(self._vocab[NAME]).union(self._vocab[COMPANY]))
-        self._blob = "\n".join(fuzzy)
-        self._offsets = array("i")
-        pos = 0
-        self._by_length = {}
-        for word in fuzzy:
-            self._offsets.append(pos)
-            pos += len(word) + 1
-            self._by_length.setdefault(len(word), []).append(word)
-        self._fuzzy_words = fuzzy
-        self._new_words = (set(), set(), set())
+def _guests(levels: list[tuple[float, memoryview]]) -> int:
+    return sum(len(bag) for _, bag in levels)
 
-    def _fuzzy_word(self, pos: int) -> str:
-        return self._fuzzy_words[bisect.bisect_right(self._offsets, pos) - 1]
+
+def _matching_all(levels: list[list[tuple[float, memoryview]]]) -> dict[int, float]:
+    """slot → summed score, of the guests found by each word's levels (best first)."""
+    levels = sorted(levels, key=_guests)
+    totals: dict[int, float] = {}
+    for score, bag in levels[0]:  # the rarest word first: the fewest guests to score
+        totals.update(dict.fromkeys(set(bag).difference(totals), score))
+    for other in levels[1:]:
+        scored: dict[int, float] = {}
+        for score, bag in other:
+            for s in (totals.keys() & bag).difference(scored):
+                scored[s] = totals[s] + score
+        totals = scored
+        if not totals:
+            break
+    return totals
 
 
 def _whole(name: str) -> str:
