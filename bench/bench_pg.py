@@ -136,7 +136,7 @@ def run(quick: bool = False) -> list:
     from bench.bench_door import build_door
     from checkin.store.models import CheckIn, Registration
 
-    n, per = (3_000, 100) if quick else (20_000, 800)
+    n, per = (3_000, 100) if quick else (10_000, 800)
     WORK.mkdir(exist_ok=True)
     from tests.support.postgres import PostgresServer
 
