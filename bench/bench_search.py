@@ -117,7 +117,7 @@ def one_shot_search(n: int) -> list:
         search = ["search", "--event", "Big", "anna mull"]
         cmd = [sys.executable, "-m", "checkin", "--database", "sqlite:///" + path, *search]
         bare, ours = [], []
-        for _ in range(1):  # one each, alternating: 16 s a search at 200k is the answer
+        for _ in range(1):  # once each: at this size one search takes seconds
             bare.append(_seconds([sys.executable, "-c", "pass"]))
             ours.append(_seconds(cmd))
     label = f"{n // 1000}k"
