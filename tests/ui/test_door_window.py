@@ -174,6 +174,25 @@ def test_a_closed_host_board_is_gone_with_its_timer(qtbot, door):
     assert door.host_board is not None and door.host_board is not board
 
 
+def test_the_app_closing_with_the_host_board_open_raises_nothing(qtbot, door, tmp_path):
+    """The window deleted before its board (the app quitting) used to end in a traceback:
+    the board's goodbye disconnected from a signal whose window was gone."""
+    import shiboken6
+
+    from tests.ui.conftest import door_settings
+    from ui.door.window import DoorWindow
+
+    window = DoorWindow(door.db, EVENT, door_settings(tmp_path))  # a second door, to delete
+    window.open_host_board()
+    board = window.host_board
+    qtbot.waitUntil(lambda: board.board is not None, timeout=10_000)
+    window.runner.stop()
+    shiboken6.delete(window)  # the window's C++ side goes first, as at app exit
+    assert shiboken6.isValid(board)
+    board.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(board), timeout=5_000)
+
+
 def test_search_model_is_a_well_behaved_model(qtmodeltester, door):
     model = SearchResultsModel()
     model.set_hits(door.search.index.search("a"))

@@ -154,5 +154,9 @@ class OrganiserActions(QObject):
         return phones.url if phones is not None else None
 
     def _board_closed(self, refresh) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self.w):
+            return  # the window went first (the app closing): nothing left to disconnect
         self.w.changed.disconnect(refresh)
         self.w.host_board = None
