@@ -27,12 +27,11 @@ from sqlalchemy.orm import Session
 
 from checkin.door.codes import issue_code
 from checkin.guestlist.apply import Applied, apply_plan, hosts_row
-from checkin.guestlist.plan import Plan, identity
+from checkin.guestlist.plan import Plan, identity, person_fields, reg_fields
 from checkin.guestlist.rows import GuestRow
 from checkin.hosting.tags import tags_of
 from checkin.store.bulk import existing_values, insert_tuples, reserve_ids
 from checkin.store.models import Event, Person, PersonTag, Registration
-from checkin.text import join_tags
 
 PERSON_COLUMNS = (
     "id", "first_name", "last_name", "title", "email", "company", "job_title", "profession",
@@ -111,18 +110,18 @@ class NewGuests:
             ident = email if email and email not in seen else None
             if email:
                 seen.add(email)
-            interests, languages = join_tags(row.interests), join_tags(row.languages)
+            # The values are apply_plan's own (plan.person_fields / reg_fields), in the
+            # column order above (a test holds the two together).
+            fields = person_fields(row)
             people.append(
-                (pid, row.first_name, row.last_name, row.title, email, row.company,
-                 row.job_title, row.profession, row.phone, interests, languages, ident,
-                 identity(fmt, row.external_id), now, False)
-            )  # fmt: skip
+                (pid, *fields.values(), ident, identity(fmt, row.external_id), now, False)
+            )
             code, issued_here = (row.ticket_code, False) if row.ticket_code else (codes.pop(), True)
             regs.append(
-                (rid, event_id, pid, code, issued_here, "import", now, now, row.status,
-                 row.status_reason, row.first_time, row.ticket_type)
+                (rid, event_id, pid, code, issued_here, "import", now, now,
+                 *reg_fields(row).values())
             )  # fmt: skip
-            what = (interests, languages, row.profession)
+            what = (fields["interests"], fields["languages"], row.profession)
             if (folded := memo.get(what)) is None:
                 folded = tags_of(*what)
                 if len(memo) < _MEMO:

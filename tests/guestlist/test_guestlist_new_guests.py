@@ -222,3 +222,17 @@ def test_after_an_import_every_door_connection_checkpoints_again(
         for c in held:
             c.close()
     assert settings == [1000, 1000, 1000]
+
+
+def test_a_new_guest_row_holds_what_apply_plan_would_write_in_its_columns():
+    """The fast rows take their values from plan.person_fields / reg_fields: a field added
+    there and not to the column lists would be written into the wrong column, or lost."""
+    from checkin.guestlist.plan import person_fields, reg_fields
+    from checkin.guestlist.rows import GuestRow
+
+    row = GuestRow(2, "Zoë", "Ångström", "zoe@example.org", ticket_code="T1", company="Acme")
+    person, reg = person_fields(row), reg_fields(row)
+    assert newguests.PERSON_COLUMNS[1 : 1 + len(person)] == tuple(person)
+    assert newguests.REG_COLUMNS[-len(reg) :] == tuple(reg)
+    assert len(newguests.PERSON_COLUMNS) == 1 + len(person) + 4
+    assert len(newguests.REG_COLUMNS) == 8 + len(reg)
