@@ -150,7 +150,7 @@ _REG_SELECT = (
         Person.job_title,
         Person.interests,
         Person.profession,
-        Host.id,
+        Host.id.label("host_id"),
         Person.email_key,
         Person.external_id,
         Person.languages,

@@ -38,16 +38,13 @@ from checkin.store.models import CheckIn, Registration
 
 def _statement(by_code):
     reg = by_code.cte("reg")
-    c = reg.c
-    # Column order is _REG_SELECT's (door/engine.py): the door's own read, not a copy.
-    status, flag, checked_in_at, host_id, been_before = (
-        c[4], c[5], c[6], c[18], c[len(c) - 1]
-    )  # fmt: skip
+    c = reg.c  # the door's own read (door/engine.py _BY_CODE), not a copy of it
+    flag = c.first_time_flag
     returning_guest = and_(
-        status == literal_column("'registered'"),
-        checked_in_at.is_(None),
-        host_id.is_(None),
-        or_(flag.is_(False), and_(flag.is_(None), been_before.is_(True))),
+        c.status == literal_column("'registered'"),
+        c.checked_in_at.is_(None),
+        c.host_id.is_(None),
+        or_(flag.is_(False), and_(flag.is_(None), c.been_before.is_(True))),
     )
     logged = (
         insert(CheckIn)
@@ -56,7 +53,7 @@ def _statement(by_code):
             select(
                 bindparam("log_id", type_=String),
                 bindparam("event_id", type_=Integer),
-                c[0],
+                c.id,
                 literal_column("'checkin'"),
                 bindparam("now", type_=CheckIn.at.type),
                 bindparam("device", type_=String),
